@@ -1,0 +1,4 @@
+import { InitialSchema1732406400000 } from "./1732406400000-initial-schema.ts";
+
+/** Every migration, oldest first. Never edit one that has been merged: add a new one. */
+export const migrations = [InitialSchema1732406400000];

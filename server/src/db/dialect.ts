@@ -1,0 +1,147 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { DataSource, DataSourceOptions, EntityManager, LoggerOptions } from "typeorm";
+import mysql from "mysql2/promise";
+import type { DatabaseTarget } from "./database-url.ts";
+import { SnakeNamingStrategy } from "./naming-strategy.ts";
+
+/**
+ * The one file that knows which SQL dialect is in use. Everything else writes SQL that both
+ * MySQL 8 / MariaDB 10.11 and SQLite accept, and asks here only where they truly differ.
+ */
+
+export type Dialect = "sqlite" | "mysql";
+
+export function dialectOf(ds: DataSource | EntityManager): Dialect {
+  const type = "connection" in ds ? ds.connection.options.type : ds.options.type;
+  return type === "better-sqlite3" ? "sqlite" : "mysql"; // "mariadb" speaks the mysql dialect
+}
+
+export type ServerFlavor = "sqlite" | "mysql" | "mariadb";
+
+export function dataSourceOptions(
+  target: DatabaseTarget,
+  parts: { entities: Function[]; migrations: Function[]; logging?: LoggerOptions; flavor?: ServerFlavor },
+): DataSourceOptions {
+  const common = {
+    entities: parts.entities,
+    migrations: parts.migrations,
+    migrationsTableName: "migrations",
+    synchronize: false,
+    migrationsRun: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    logging: parts.logging ?? (["error"] as LoggerOptions),
+  };
+  if (target.kind === "sqlite") {
+    if (target.path !== ":memory:") mkdirSync(dirname(target.path), { recursive: true });
+    return {
+      ...common,
+      type: "better-sqlite3",
+      database: target.path,
+      enableWAL: target.path !== ":memory:",
+      prepareDatabase: (db: { pragma: (s: string) => unknown }) => {
+        db.pragma("foreign_keys = ON");
+        db.pragma("busy_timeout = 10000");
+        db.pragma("synchronous = NORMAL");
+      },
+    };
+  }
+  return {
+    ...common,
+    // TypeORM reads MariaDB's information_schema (nullable defaults) correctly only as "mariadb".
+    type: parts.flavor === "mariadb" ? "mariadb" : "mysql",
+    host: target.host,
+    port: target.port,
+    username: target.user,
+    password: target.password,
+    database: target.database,
+    charset: "utf8mb4_unicode_ci",
+    // Dates cross the wire as UTC; SQL never relies on the session time zone (no NOW()).
+    timezone: "Z",
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    extra: { decimalNumbers: true, connectionLimit: 10 },
+  };
+}
+
+/**
+ * MySQL needs the database to exist before TypeORM connects (SQLite creates its file itself).
+ * Returns which server answers, MySQL or MariaDB.
+ */
+export async function ensureDatabaseExists(target: DatabaseTarget): Promise<ServerFlavor> {
+  if (target.kind !== "mysql") return "sqlite";
+  const conn = await mysql.createConnection({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+  });
+  try {
+    await conn.query(
+      `CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+    const [rows] = await conn.query("SELECT VERSION() AS v");
+    return /mariadb/i.test(String((rows as { v: string }[])[0]?.v)) ? "mariadb" : "mysql";
+  } finally {
+    await conn.end();
+  }
+}
+
+export async function dropDatabase(target: DatabaseTarget): Promise<void> {
+  if (target.kind !== "mysql") return;
+  const conn = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${target.database}\``);
+  } finally {
+    await conn.end();
+  }
+}
+
+/**
+ * Runs fn while holding a named database-wide lock (MySQL GET_LOCK), so that several server
+ * instances starting together apply migrations once. SQLite is one process's file: its own
+ * write lock (busy_timeout) serialises writers, so fn runs directly.
+ */
+export async function withDatabaseLock<T>(ds: DataSource, name: string, timeoutS: number, fn: () => Promise<T>): Promise<T> {
+  if (dialectOf(ds) === "sqlite") return fn();
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    const rows: { got: number | string | null }[] = await runner.query("SELECT GET_LOCK(?, ?) AS got", [name, timeoutS]);
+    if (Number(rows[0]?.got) !== 1) throw new Error(`could not take database lock ${name} within ${timeoutS}s`);
+    try {
+      return await fn();
+    } finally {
+      await runner.query("SELECT RELEASE_LOCK(?)", [name]);
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+/** A UTC time as both dialects accept it in a bound parameter of raw SQL: `2026-05-20 05:14:00.000`. */
+export function sqlTime(date: Date): string {
+  return date.toISOString().replace("T", " ").replace("Z", "");
+}
+
+/** MariaDB returns COUNT/SUM as strings or numbers depending on type; SQLite returns numbers. */
+export function num(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  return typeof value === "number" ? value : Number(value);
+}
+
+/** Reads a datetime that raw SQL returned (Date on MySQL, text in UTC on SQLite). */
+export function readTime(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  const s = String(value);
+  return new Date(s.includes("T") ? s : s.replace(" ", "T") + "Z");
+}
+
+/** INSERT that skips rows whose unique key already exists (used by idempotent bulk writes). */
+export function insertIgnore(dialect: Dialect): string {
+  return dialect === "sqlite" ? "INSERT OR IGNORE" : "INSERT IGNORE";
+}
+
+/** Largest number of bound parameters one statement may carry on both databases. */
+export const MAX_PARAMS = 30000;
