@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, openSync, closeSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { dirname } from "node:path";
 import type { DataSource, DataSourceOptions, EntityManager, LoggerOptions } from "typeorm";
 import mysql from "mysql2/promise";
@@ -98,12 +99,16 @@ export async function dropDatabase(target: DatabaseTarget): Promise<void> {
 }
 
 /**
- * Runs fn while holding a named database-wide lock (MySQL GET_LOCK), so that several server
- * instances starting together apply migrations once. SQLite is one process's file: its own
- * write lock (busy_timeout) serialises writers, so fn runs directly.
+ * Runs fn while holding a named database-wide lock, so that several processes starting together
+ * apply migrations once. MySQL: GET_LOCK. SQLite: an exclusive lock file beside the database
+ * (a lock older than the timeout is taken to be left by a crashed process).
  */
 export async function withDatabaseLock<T>(ds: DataSource, name: string, timeoutS: number, fn: () => Promise<T>): Promise<T> {
-  if (dialectOf(ds) === "sqlite") return fn();
+  if (dialectOf(ds) === "sqlite") {
+    const path = String(ds.options.database);
+    if (path === ":memory:") return fn();
+    return withLockFile(`${path}.${name.replace(/[^a-z0-9]/gi, "_")}.lock`, timeoutS, fn);
+  }
   const runner = ds.createQueryRunner();
   await runner.connect();
   try {
@@ -116,6 +121,32 @@ export async function withDatabaseLock<T>(ds: DataSource, name: string, timeoutS
     }
   } finally {
     await runner.release();
+  }
+}
+
+async function withLockFile<T>(file: string, timeoutS: number, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + timeoutS * 1000;
+  let fd: number | undefined;
+  while (fd === undefined) {
+    try {
+      fd = openSync(file, "wx");
+      writeSync(fd, String(process.pid));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      try {
+        if (Date.now() - statSync(file).mtimeMs > timeoutS * 1000) unlinkSync(file);
+      } catch {
+        /* removed by its holder meanwhile */
+      }
+      if (Date.now() > deadline) throw new Error(`could not take lock ${file} within ${timeoutS}s`);
+      await sleep(50);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    closeSync(fd);
+    unlinkSync(file);
   }
 }
 
@@ -145,3 +176,13 @@ export function insertIgnore(dialect: Dialect): string {
 
 /** Largest number of bound parameters one statement may carry on both databases. */
 export const MAX_PARAMS = 30000;
+
+/** `YYYY-MM` of a datetime column, in UTC. */
+export function monthOf(dialect: Dialect, column: string): string {
+  return dialect === "sqlite" ? `strftime('%Y-%m', ${column})` : `DATE_FORMAT(${column}, '%Y-%m')`;
+}
+
+/** `?, ?, ?` for an IN list of n bound parameters (n >= 1). */
+export function placeholders(n: number): string {
+  return Array.from({ length: Math.max(n, 1) }, () => "?").join(", ");
+}

@@ -1,19 +1,13 @@
 import type { Logger } from "pino";
 import type { ParameterizedContext } from "koa";
+import type { UserView } from "../modules/auth/auth.schemas.ts";
 
 /** What every request carries in ctx.state; declared once so handlers are typed. */
 export interface AppState {
   requestId: string;
   log: Logger;
-  user?: SessionUser;
+  user?: UserView;
   staff?: SessionStaff;
-}
-
-export interface SessionUser {
-  id: number;
-  username: string;
-  role: "hq_admin" | "hq_operator" | "store_manager" | "staff";
-  storeIds: number[];
 }
 
 export interface SessionStaff {

@@ -1,0 +1,74 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import type { DataSource } from "typeorm";
+import { createApp, type AppDeps, type SiyuApp } from "../app.ts";
+import type { Config } from "../config/config.ts";
+import { migrate, openDatabase } from "../db/database.ts";
+import { isDatabaseEmpty, seedDemo, type DemoResult } from "../demo/seed-demo.ts";
+import { JobRunner } from "../jobs/job-runner.ts";
+import { systemClock, type Clock } from "../platform/clock.ts";
+import { createLogger } from "../platform/logger.ts";
+import { withLocalSecrets } from "./local-secrets.ts";
+
+export interface RunningServer {
+  url: string;
+  app: SiyuApp;
+  ds: DataSource;
+  jobs: JobRunner;
+  config: Config;
+  seeded: DemoResult | null;
+  /** stops accepting connections, lets requests and jobs finish, closes the database */
+  close(): Promise<void>;
+}
+
+export interface StartOptions extends Partial<Pick<AppDeps, "webAdminDist" | "webSidebarDist">> {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** The whole start-up: database, migrations, demo seed (simulator mode), HTTP, jobs. */
+export async function startServer(rawConfig: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const config = withLocalSecrets(rawConfig);
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  const ds = await openDatabase(config.database);
+  try {
+    if (config.migrateOnStart) {
+      const applied = await migrate(ds);
+      if (applied.length) log.info({ applied }, "migrations applied");
+    }
+    let seeded: DemoResult | null = null;
+    // Live mode never seeds: a real corp's database only ever holds what WeCom and the merchant sent.
+    if (config.wecom.mode === "simulator" && config.seedDemoOnStart && (await isDatabaseEmpty(ds))) {
+      log.info("empty database in simulator mode: generating the demo corp");
+      seeded = await seedDemo(ds, { now: clock.now() });
+    }
+    const app = createApp(config, { ds, clock, logger: log, webAdminDist: opts.webAdminDist, webSidebarDist: opts.webSidebarDist });
+    const jobs = new JobRunner(ds, clock, log);
+    jobs.start();
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.koa.listen(config.port, config.host, () => resolve(s));
+      s.once("error", reject);
+    });
+    const address = server.address() as AddressInfo;
+    const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+    const url = `http://${host}:${address.port}`;
+    let closing: Promise<void> | undefined;
+    return {
+      url, app, ds, jobs, config, seeded,
+      close: () =>
+        (closing ??= (async () => {
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          });
+          await jobs.stop();
+          await ds.destroy();
+        })()),
+    };
+  } catch (err) {
+    await ds.destroy().catch(() => undefined);
+    throw err;
+  }
+}

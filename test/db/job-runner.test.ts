@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { DataSource } from "typeorm";
+import { migrate, openDatabase } from "../../server/src/db/database.ts";
+import { JobRunner } from "../../server/src/jobs/job-runner.ts";
+import { JobLease } from "../../server/src/jobs/job-lease.entity.ts";
+import { fixedClock } from "../../server/src/platform/clock.ts";
+import { createLogger } from "../../server/src/platform/logger.ts";
+import { createTestDatabase, testDialect, type TestDatabase } from "../support/test-db.ts";
+
+const log = createLogger("silent");
+
+describe(`job leases on ${testDialect()}`, () => {
+  let db: TestDatabase;
+  let a: DataSource;
+  let b: DataSource;
+  beforeEach(async () => {
+    db = createTestDatabase();
+    a = await openDatabase(db.target);
+    await migrate(a);
+    b = await openDatabase(db.target); // a second "instance" with its own connection
+  });
+  afterEach(async () => {
+    await a.destroy();
+    await b.destroy();
+    await db.drop();
+  });
+
+  it("two instances ticking the same slot run the job once", async () => {
+    const clock = fixedClock(new Date("2026-11-24T02:00:00Z"));
+    let runs = 0;
+    const job = { name: "nightly", leaseMs: 60_000, run: async () => { runs++; await new Promise((r) => setTimeout(r, 50)); } };
+    const one = new JobRunner(a, clock, log, "one");
+    const two = new JobRunner(b, clock, log, "two");
+    one.register(job);
+    two.register(job);
+    const outcomes = await Promise.all([one.runSlot("nightly", "2026-11-24T02:00"), two.runSlot("nightly", "2026-11-24T02:00")]);
+    expect(outcomes.sort()).toEqual(["ran", "skipped"]);
+    expect(runs).toBe(1);
+    // the slot stays done: a late tick of the same slot does nothing, the next slot runs
+    expect(await two.runSlot("nightly", "2026-11-24T02:00")).toBe("skipped");
+    expect(await two.runSlot("nightly", "2026-11-25T02:00")).toBe("ran");
+    expect(runs).toBe(2);
+    const lease = await a.getRepository(JobLease).findOneByOrFail({ name: "nightly" });
+    expect(lease).toMatchObject({ owner: "two", lastStatus: "ok", runCount: 2, leaseUntil: null });
+  });
+
+  it("a crashed holder's slot is taken over once its lease expires", async () => {
+    const clock = fixedClock(new Date("2026-11-24T02:00:00Z"));
+    let finished = 0;
+    // a holder claimed slot-1 and then died: its row says running, its lease will run out
+    await a.getRepository(JobLease).save({
+      name: "sync", owner: "dead-instance", leaseUntil: new Date(clock.now().getTime() + 1_000), lastSlot: "slot-1",
+      lastStartedAt: clock.now(), lastStatus: "running", lastError: null, runCount: 1, lastFinishedAt: null,
+    });
+
+    const survivor = new JobRunner(b, clock, log, "survivor");
+    survivor.register({ name: "sync", leaseMs: 1_000, run: async () => { finished++; } });
+    expect(await survivor.runNow("sync")).toBe("skipped"); // lease still held
+    await survivor.sweep();
+    expect(finished).toBe(0);
+
+    clock.advance(60_000); // nobody renewed the lease
+    await survivor.sweep();
+    expect(finished).toBe(1);
+    const lease = await b.getRepository(JobLease).findOneByOrFail({ name: "sync" });
+    expect(lease).toMatchObject({ owner: "survivor", lastSlot: "slot-1", lastStatus: "ok" });
+  });
+
+  it("records a failure and frees the lease for the next run", async () => {
+    const clock = fixedClock(new Date("2026-11-24T02:00:00Z"));
+    const runner = new JobRunner(a, clock, log, "x");
+    let attempt = 0;
+    runner.register({ name: "flaky", run: async () => { if (++attempt === 1) throw new Error("boom"); } });
+    expect(await runner.runNow("flaky")).toBe("failed");
+    expect(await a.getRepository(JobLease).findOneByOrFail({ name: "flaky" })).toMatchObject({ lastStatus: "failed", lastError: "boom", leaseUntil: null });
+    expect(await runner.runNow("flaky")).toBe("ran");
+  });
+});
