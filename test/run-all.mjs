@@ -22,13 +22,15 @@ const run = spawnSync(
   ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...args],
   { stdio: "inherit" },
 );
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 1,
+  skipped = 0;
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, "utf8"));
   passed = r.numPassedTests;
   failed = r.numFailedTests + (r.numFailedTestSuites ?? 0);
   skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-} else failed = 1;
+}
 if (run.status !== 0 && failed === 0) failed = 1; // a crash or an error outside tests still fails
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failed > 0 || run.status !== 0 ? 1 : 0);

@@ -54,7 +54,11 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   const sidebar = new SidebarService(ds);
 
   const api = new Router<AppState>({ prefix: "/api/v1" });
-  for (const routes of [authRoutes(auth, codec, clock), dashboardRoutes(dashboard), sidebarRoutes(config, sidebar, codec, clock)])
+  for (const routes of [
+    authRoutes(auth, codec, clock),
+    dashboardRoutes(dashboard),
+    sidebarRoutes(config, sidebar, codec, clock),
+  ])
     api.use(routes.routes(), routes.allowedMethods());
 
   const koa = new Koa<AppState>({ proxy: Boolean(config.publicUrl?.startsWith("https:")) });
@@ -64,7 +68,14 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
     .use(errorMiddleware())
     .use(securityHeaders())
     .use(health.routes())
-    .use(bodyParser({ jsonLimit: "1mb", formLimit: "1mb", textLimit: "1mb", enableTypes: ["json", "form", "text", "xml"] }))
+    .use(
+      bodyParser({
+        jsonLimit: "1mb",
+        formLimit: "1mb",
+        textLimit: "1mb",
+        enableTypes: ["json", "form", "text", "xml"],
+      }),
+    )
     .use(loadAdminSession(codec, auth, clock))
     .use(api.routes())
     .use(api.allowedMethods())

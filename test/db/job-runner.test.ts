@@ -28,12 +28,22 @@ describe(`job leases on ${testDialect()}`, () => {
   it("two instances ticking the same slot run the job once", async () => {
     const clock = fixedClock(new Date("2026-11-24T02:00:00Z"));
     let runs = 0;
-    const job = { name: "nightly", leaseMs: 60_000, run: async () => { runs++; await new Promise((r) => setTimeout(r, 50)); } };
+    const job = {
+      name: "nightly",
+      leaseMs: 60_000,
+      run: async () => {
+        runs++;
+        await new Promise((r) => setTimeout(r, 50));
+      },
+    };
     const one = new JobRunner(a, clock, log, "one");
     const two = new JobRunner(b, clock, log, "two");
     one.register(job);
     two.register(job);
-    const outcomes = await Promise.all([one.runSlot("nightly", "2026-11-24T02:00"), two.runSlot("nightly", "2026-11-24T02:00")]);
+    const outcomes = await Promise.all([
+      one.runSlot("nightly", "2026-11-24T02:00"),
+      two.runSlot("nightly", "2026-11-24T02:00"),
+    ]);
     expect(outcomes.sort()).toEqual(["ran", "skipped"]);
     expect(runs).toBe(1);
     // the slot stays done: a late tick of the same slot does nothing, the next slot runs
@@ -49,12 +59,25 @@ describe(`job leases on ${testDialect()}`, () => {
     let finished = 0;
     // a holder claimed slot-1 and then died: its row says running, its lease will run out
     await a.getRepository(JobLease).save({
-      name: "sync", owner: "dead-instance", leaseUntil: new Date(clock.now().getTime() + 1_000), lastSlot: "slot-1",
-      lastStartedAt: clock.now(), lastStatus: "running", lastError: null, runCount: 1, lastFinishedAt: null,
+      name: "sync",
+      owner: "dead-instance",
+      leaseUntil: new Date(clock.now().getTime() + 1_000),
+      lastSlot: "slot-1",
+      lastStartedAt: clock.now(),
+      lastStatus: "running",
+      lastError: null,
+      runCount: 1,
+      lastFinishedAt: null,
     });
 
     const survivor = new JobRunner(b, clock, log, "survivor");
-    survivor.register({ name: "sync", leaseMs: 1_000, run: async () => { finished++; } });
+    survivor.register({
+      name: "sync",
+      leaseMs: 1_000,
+      run: async () => {
+        finished++;
+      },
+    });
     expect(await survivor.runNow("sync")).toBe("skipped"); // lease still held
     await survivor.sweep();
     expect(finished).toBe(0);
@@ -70,9 +93,18 @@ describe(`job leases on ${testDialect()}`, () => {
     const clock = fixedClock(new Date("2026-11-24T02:00:00Z"));
     const runner = new JobRunner(a, clock, log, "x");
     let attempt = 0;
-    runner.register({ name: "flaky", run: async () => { if (++attempt === 1) throw new Error("boom"); } });
+    runner.register({
+      name: "flaky",
+      run: async () => {
+        if (++attempt === 1) throw new Error("boom");
+      },
+    });
     expect(await runner.runNow("flaky")).toBe("failed");
-    expect(await a.getRepository(JobLease).findOneByOrFail({ name: "flaky" })).toMatchObject({ lastStatus: "failed", lastError: "boom", leaseUntil: null });
+    expect(await a.getRepository(JobLease).findOneByOrFail({ name: "flaky" })).toMatchObject({
+      lastStatus: "failed",
+      lastError: "boom",
+      leaseUntil: null,
+    });
     expect(await runner.runNow("flaky")).toBe("ran");
   });
 });

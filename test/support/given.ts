@@ -17,42 +17,95 @@ export function given(ds: DataSource) {
   const now = new Date();
   return {
     store: (p: Partial<Store> = {}) =>
-      ds.getRepository(Store).save({ code: `S${seq()}`, name: "测试门店", city: "上海", createdAt: now, updatedAt: now, ...p }),
+      ds
+        .getRepository(Store)
+        .save({ code: `S${seq()}`, name: "测试门店", city: "上海", createdAt: now, updatedAt: now, ...p }),
 
     staff: async (p: Partial<Staff> & { storeIds?: number[] } = {}) => {
       const { storeIds = [], ...fields } = p;
       const staff = await ds.getRepository(Staff).save({
-        userid: `u${seq()}`, name: "导购", kind: "guide" as const, status: "active" as const, customerContactEnabled: true,
-        mobile: null, avatar: null, position: null, syncedAt: null, createdAt: now, updatedAt: now, ...fields,
+        userid: `u${seq()}`,
+        name: "导购",
+        kind: "guide" as const,
+        status: "active" as const,
+        customerContactEnabled: true,
+        mobile: null,
+        avatar: null,
+        position: null,
+        syncedAt: null,
+        createdAt: now,
+        updatedAt: now,
+        ...fields,
       });
-      for (const storeId of storeIds) await ds.getRepository(StaffStore).save({ staffId: staff.id, storeId, isManager: false });
+      for (const storeId of storeIds)
+        await ds.getRepository(StaffStore).save({ staffId: staff.id, storeId, isManager: false });
       return staff;
     },
 
     customer: (p: Partial<Customer> = {}) =>
       ds.getRepository(Customer).save({
-        externalUserid: `wm${seq()}`, name: "客户", type: 1, gender: 0, source: "test", doNotDisturb: false,
-        avatar: null, unionid: null, mobile: null, memberNo: null, corpName: null, createdAt: now, updatedAt: now, ...p,
+        externalUserid: `wm${seq()}`,
+        name: "客户",
+        type: 1,
+        gender: 0,
+        source: "test",
+        doNotDisturb: false,
+        avatar: null,
+        unionid: null,
+        mobile: null,
+        memberNo: null,
+        corpName: null,
+        createdAt: now,
+        updatedAt: now,
+        ...p,
       }),
 
     follow: (customerId: number, staffId: number, p: Partial<FollowRelation> = {}) =>
       ds.getRepository(FollowRelation).save({
-        customerId, staffId, addWay: 1, addedAt: now, status: "active" as const, remark: null, description: null,
-        remarkMobiles: null, state: null, operUserid: null, wecomTagIds: null, endedAt: null, lastContactedAt: null,
-        syncedAt: null, createdAt: now, updatedAt: now, ...p,
+        customerId,
+        staffId,
+        addWay: 1,
+        addedAt: now,
+        status: "active" as const,
+        remark: null,
+        description: null,
+        remarkMobiles: null,
+        state: null,
+        operUserid: null,
+        wecomTagIds: null,
+        endedAt: null,
+        lastContactedAt: null,
+        syncedAt: null,
+        createdAt: now,
+        updatedAt: now,
+        ...p,
       }),
 
     order: (p: Partial<Order> = {}) =>
       ds.getRepository(Order).save({
-        orderNo: `O${seq()}`, customerRef: "ref", customerId: null, paidAt: now, amountCents: 10000, refundCents: 0,
-        status: "paid" as const, storeCode: null, storeId: null, source: "test", createdAt: now, updatedAt: now, ...p,
+        orderNo: `O${seq()}`,
+        customerRef: "ref",
+        customerId: null,
+        paidAt: now,
+        amountCents: 10000,
+        refundCents: 0,
+        status: "paid" as const,
+        storeCode: null,
+        storeId: null,
+        source: "test",
+        createdAt: now,
+        updatedAt: now,
+        ...p,
       }),
 
     user: (p: { role?: Role; username?: string; password?: string; storeCodes?: string[] } = {}) => {
       const password = p.password ?? "correct-horse-9";
       return new AuthService(ds, systemClock)
         .createUser({
-          username: p.username ?? `user${seq()}`, password, displayName: "测试用户", role: p.role ?? "hq_admin",
+          username: p.username ?? `user${seq()}`,
+          password,
+          displayName: "测试用户",
+          role: p.role ?? "hq_admin",
           storeCodes: p.storeCodes ?? [],
         })
         .then((user) => ({ ...user, password }));

@@ -4,7 +4,12 @@ export class HttpClient {
 
   constructor(readonly baseUrl: string) {}
 
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResult> {
     const h: Record<string, string> = { ...headers };
     if (body !== undefined && !h["content-type"]) h["content-type"] = "application/json";
     if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
@@ -23,17 +28,18 @@ export class HttpClient {
       else this.cookies.set(name, value);
     }
     const text = await res.text();
-    let json: any = undefined;
+    let json: any;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
-      json = undefined;
+      /* not JSON: callers read .text */
     }
     return { status: res.status, headers: res.headers, text, body: json, setCookies: res.headers.getSetCookie() };
   }
 
   get = (path: string, headers?: Record<string, string>) => this.request("GET", path, undefined, headers);
-  post = (path: string, body?: unknown, headers?: Record<string, string>) => this.request("POST", path, body ?? {}, headers);
+  post = (path: string, body?: unknown, headers?: Record<string, string>) =>
+    this.request("POST", path, body ?? {}, headers);
   hasCookie = (name: string) => this.cookies.has(name);
 }
 

@@ -29,7 +29,9 @@ export function testConfig(db: TestDatabase, env: Record<string, string> = {}): 
 }
 
 /** Boots the real server (migrations, HTTP on a free port) on a fresh database. */
-export async function startTestServer(opts: { env?: Record<string, string>; clock?: Clock; db?: TestDatabase } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { env?: Record<string, string>; clock?: Clock; db?: TestDatabase } = {},
+): Promise<TestServer> {
   const db = opts.db ?? createTestDatabase();
   const running = await startServer(testConfig(db, opts.env), { clock: opts.clock });
   return {

@@ -15,7 +15,11 @@ export interface CliContext {
 
 export function cliContext(): CliContext {
   const config = loadConfig();
-  return { config, log: createLogger(config.logLevel === "info" ? "warn" : config.logLevel), out: (l) => process.stdout.write(l + "\n") };
+  return {
+    config,
+    log: createLogger(config.logLevel === "info" ? "warn" : config.logLevel),
+    out: (l) => process.stdout.write(l + "\n"),
+  };
 }
 
 /** Opens the configured database for one command and always closes it. */

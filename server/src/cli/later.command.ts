@@ -15,8 +15,16 @@ export function laterCommands(): Command[] {
   imp.command("orders <file>").description("import orders.csv").action(notYet("siyu import orders"));
 
   const rfm = new Command("rfm").description("RFM, lifecycle and group tags (rfm.md)");
-  rfm.command("recompute").description("recompute all tags").option("--as-of <iso>", "instant of the computation").action(notYet("siyu rfm recompute"));
-  rfm.command("export").description("write the RFM export CSV").requiredOption("--out <file>", "output file").action(notYet("siyu rfm export"));
+  rfm
+    .command("recompute")
+    .description("recompute all tags")
+    .option("--as-of <iso>", "instant of the computation")
+    .action(notYet("siyu rfm recompute"));
+  rfm
+    .command("export")
+    .description("write the RFM export CSV")
+    .requiredOption("--out <file>", "output file")
+    .action(notYet("siyu rfm export"));
 
   const wecom = new Command("wecom").description("WeCom integration");
   wecom.command("sync").description("full sync of staff, customers and groups").action(notYet("siyu wecom sync"));

@@ -27,7 +27,9 @@ export function startCommand(): Command {
         `  chat sidebar:  ${base}/sidebar/`,
       ];
       if (server.seeded) {
-        lines.push(`  demo corp:     ${server.seeded.customers} customers, ${server.seeded.orders} orders, ${server.seeded.groups} groups`);
+        lines.push(
+          `  demo corp:     ${server.seeded.customers} customers, ${server.seeded.orders} orders, ${server.seeded.groups} groups`,
+        );
         for (const u of server.seeded.users) lines.push(`  demo login:    ${u.username} / ${u.password}  (${u.role})`);
       } else if (config.wecom.mode === "simulator") {
         lines.push("  demo logins:   see README.md (admin / siyu-demo-admin)");

@@ -25,27 +25,44 @@ describe("configuration", () => {
 
   it("reads a MySQL URL", () => {
     expect(load({ DATABASE_URL: "mysql://app:p%40ss@db.local:3307/siyu" }).database).toEqual({
-      kind: "mysql", host: "db.local", port: 3307, user: "app", password: "p@ss", database: "siyu",
+      kind: "mysql",
+      host: "db.local",
+      port: 3307,
+      user: "app",
+      password: "p@ss",
+      database: "siyu",
     });
   });
 
   it("names every bad variable at once", () => {
-    expect(problems({ DATABASE_URL: "postgres://x/y", PORT: "eighty", WECOM_MODE: "prod" }).sort()).toEqual(
-      ["DATABASE_URL", "PORT", "WECOM_MODE"],
-    );
+    expect(problems({ DATABASE_URL: "postgres://x/y", PORT: "eighty", WECOM_MODE: "prod" }).sort()).toEqual([
+      "DATABASE_URL",
+      "PORT",
+      "WECOM_MODE",
+    ]);
     expect(problems({ DATABASE_URL: "mysql://root@127.0.0.1:3306/" })).toEqual(["DATABASE_URL"]);
   });
 
   it("refuses live mode without the WeCom variables, naming each", () => {
     const missing = problems({ WECOM_MODE: "live", WECOM_CORP_ID: "ww123" });
     expect(missing).toEqual(
-      expect.arrayContaining(["WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_CALLBACK_TOKEN", "WECOM_CALLBACK_AES_KEY", "SESSION_SECRET", "SECRETS_KEY"]),
+      expect.arrayContaining([
+        "WECOM_AGENT_ID",
+        "WECOM_SECRET",
+        "WECOM_CALLBACK_TOKEN",
+        "WECOM_CALLBACK_AES_KEY",
+        "SESSION_SECRET",
+        "SECRETS_KEY",
+      ]),
     );
     expect(missing).not.toContain("WECOM_CORP_ID");
   });
 
   it("checks the shape of the callback key and the secrets key", () => {
-    expect(problems({ WECOM_CALLBACK_AES_KEY: "short", SECRETS_KEY: "zz" }).sort()).toEqual(["SECRETS_KEY", "WECOM_CALLBACK_AES_KEY"]);
+    expect(problems({ WECOM_CALLBACK_AES_KEY: "short", SECRETS_KEY: "zz" }).sort()).toEqual([
+      "SECRETS_KEY",
+      "WECOM_CALLBACK_AES_KEY",
+    ]);
   });
 
   it("lets the environment win over .env and treats empty values as unset", () => {

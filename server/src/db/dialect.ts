@@ -90,7 +90,12 @@ export async function ensureDatabaseExists(target: DatabaseTarget): Promise<Serv
 
 export async function dropDatabase(target: DatabaseTarget): Promise<void> {
   if (target.kind !== "mysql") return;
-  const conn = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password });
+  const conn = await mysql.createConnection({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+  });
   try {
     await conn.query(`DROP DATABASE IF EXISTS \`${target.database}\``);
   } finally {
@@ -103,7 +108,12 @@ export async function dropDatabase(target: DatabaseTarget): Promise<void> {
  * apply migrations once. MySQL: GET_LOCK. SQLite: an exclusive lock file beside the database
  * (a lock older than the timeout is taken to be left by a crashed process).
  */
-export async function withDatabaseLock<T>(ds: DataSource, name: string, timeoutS: number, fn: () => Promise<T>): Promise<T> {
+export async function withDatabaseLock<T>(
+  ds: DataSource,
+  name: string,
+  timeoutS: number,
+  fn: () => Promise<T>,
+): Promise<T> {
   if (dialectOf(ds) === "sqlite") {
     const path = String(ds.options.database);
     if (path === ":memory:") return fn();
@@ -112,7 +122,10 @@ export async function withDatabaseLock<T>(ds: DataSource, name: string, timeoutS
   const runner = ds.createQueryRunner();
   await runner.connect();
   try {
-    const rows: { got: number | string | null }[] = await runner.query("SELECT GET_LOCK(?, ?) AS got", [name, timeoutS]);
+    const rows: { got: number | string | null }[] = await runner.query("SELECT GET_LOCK(?, ?) AS got", [
+      name,
+      timeoutS,
+    ]);
     if (Number(rows[0]?.got) !== 1) throw new Error(`could not take database lock ${name} within ${timeoutS}s`);
     try {
       return await fn();
@@ -138,7 +151,7 @@ async function withLockFile<T>(file: string, timeoutS: number, fn: () => Promise
       } catch {
         /* removed by its holder meanwhile */
       }
-      if (Date.now() > deadline) throw new Error(`could not take lock ${file} within ${timeoutS}s`);
+      if (Date.now() > deadline) throw new Error(`could not take lock ${file} within ${timeoutS}s`, { cause: err });
       await sleep(50);
     }
   }

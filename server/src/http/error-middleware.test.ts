@@ -10,7 +10,10 @@ import { requestLog } from "./request-log.ts";
 import { parseInput } from "./validate.ts";
 
 async function call(handler: Koa.Middleware<AppState>, path = "/") {
-  const app = new Koa<AppState>().use(requestLog(createLogger("silent"))).use(errorMiddleware()).use(handler);
+  const app = new Koa<AppState>()
+    .use(requestLog(createLogger("silent")))
+    .use(errorMiddleware())
+    .use(handler);
   const server = app.listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   try {
@@ -35,7 +38,10 @@ describe("error middleware", () => {
     const res = await call(() => {
       throw new ConflictError("already launched");
     });
-    expect(res).toMatchObject({ status: 409, body: { error: { code: "conflict", message: "already launched", details: {} } } });
+    expect(res).toMatchObject({
+      status: 409,
+      body: { error: { code: "conflict", message: "already launched", details: {} } },
+    });
   });
 
   it("answers unknown routes 404 in the same shape", async () => {
@@ -49,7 +55,9 @@ describe("error middleware", () => {
       throw new Error("secret internals at /srv/app.ts:12");
     });
     expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: { code: "internal_error", message: "Internal server error", details: { requestId: res.requestId } } });
+    expect(res.body).toEqual({
+      error: { code: "internal_error", message: "Internal server error", details: { requestId: res.requestId } },
+    });
     expect(JSON.stringify(res.body)).not.toContain("secret internals");
   });
 });

@@ -41,7 +41,11 @@ export function errorMiddleware(): Middleware<AppState> {
       ctx.state.log.error({ err }, "unexpected error");
       ctx.status = 500;
       ctx.body = {
-        error: { code: "internal_error", message: "Internal server error", details: { requestId: ctx.state.requestId } },
+        error: {
+          code: "internal_error",
+          message: "Internal server error",
+          details: { requestId: ctx.state.requestId },
+        },
       };
     }
   };

@@ -23,7 +23,10 @@ export interface FieldProblem {
 }
 
 export class ValidationError extends AppError {
-  constructor(message: string, readonly fields: FieldProblem[] = []) {
+  constructor(
+    message: string,
+    readonly fields: FieldProblem[] = [],
+  ) {
     super(400, "validation_failed", message, { fields });
   }
 }

@@ -54,5 +54,12 @@ export function setSessionCookie(ctx: AppContext, name: string, value: string, m
 }
 
 export function clearSessionCookie(ctx: AppContext, name: string): void {
-  ctx.cookies.set(name, "", { httpOnly: true, sameSite: "lax", secure: ctx.secure, maxAge: 0, path: "/", overwrite: true });
+  ctx.cookies.set(name, "", {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: ctx.secure,
+    maxAge: 0,
+    path: "/",
+    overwrite: true,
+  });
 }

@@ -83,7 +83,10 @@ export class JobRunner {
     const leaseMs = job.leaseMs ?? DEFAULT_LEASE_MS;
     if (!(await this.claim(name, slot, leaseMs))) return "skipped";
     const log = this.log.child({ job: name, slot });
-    const heartbeat = setInterval(() => void this.renew(name, leaseMs).catch(() => undefined), Math.max(leaseMs / 3, 50));
+    const heartbeat = setInterval(
+      () => void this.renew(name, leaseMs).catch(() => undefined),
+      Math.max(leaseMs / 3, 50),
+    );
     try {
       log.info("job started");
       await job.run({ log, signal: this.abort.signal, slot });
@@ -107,7 +110,8 @@ export class JobRunner {
       .createQueryBuilder("l")
       .where("l.last_status = 'running' AND l.lease_until < :now", { now })
       .getMany();
-    for (const lease of stale) if (this.jobs.has(lease.name) && lease.lastSlot) await this.runSlot(lease.name, lease.lastSlot);
+    for (const lease of stale)
+      if (this.jobs.has(lease.name) && lease.lastSlot) await this.runSlot(lease.name, lease.lastSlot);
   }
 
   /** Stops scheduling and waits for jobs in flight (they see `signal` aborted). */
@@ -125,13 +129,7 @@ export class JobRunner {
   private async claim(name: string, slot: string, leaseMs: number): Promise<boolean> {
     const now = this.clock.now();
     const repo = this.ds.getRepository(JobLease);
-    await repo
-      .createQueryBuilder()
-      .insert()
-      .into(JobLease)
-      .values({ name, runCount: 0 })
-      .orIgnore()
-      .execute();
+    await repo.createQueryBuilder().insert().into(JobLease).values({ name, runCount: 0 }).orIgnore().execute();
     const result = await repo
       .createQueryBuilder()
       .update(JobLease)

@@ -20,5 +20,9 @@ export function withLocalSecrets(config: Config): Config {
     stored = { sessionSecret: randomBytes(32).toString("hex"), secretsKey: randomBytes(32).toString("hex") };
     writeFileSync(file, JSON.stringify(stored), { mode: 0o600 });
   }
-  return { ...config, sessionSecret: config.sessionSecret ?? stored.sessionSecret, secretsKey: config.secretsKey ?? stored.secretsKey };
+  return {
+    ...config,
+    sessionSecret: config.sessionSecret ?? stored.sessionSecret,
+    secretsKey: config.secretsKey ?? stored.secretsKey,
+  };
 }

@@ -44,7 +44,13 @@ export async function startServer(rawConfig: Config, opts: StartOptions = {}): P
       log.info("empty database in simulator mode: generating the demo corp");
       seeded = await seedDemo(ds, { now: clock.now() });
     }
-    const app = createApp(config, { ds, clock, logger: log, webAdminDist: opts.webAdminDist, webSidebarDist: opts.webSidebarDist });
+    const app = createApp(config, {
+      ds,
+      clock,
+      logger: log,
+      webAdminDist: opts.webAdminDist,
+      webSidebarDist: opts.webSidebarDist,
+    });
     const jobs = new JobRunner(ds, clock, log);
     jobs.start();
     const server: Server = await new Promise((resolve, reject) => {
@@ -56,7 +62,12 @@ export async function startServer(rawConfig: Config, opts: StartOptions = {}): P
     const url = `http://${host}:${address.port}`;
     let closing: Promise<void> | undefined;
     return {
-      url, app, ds, jobs, config, seeded,
+      url,
+      app,
+      ds,
+      jobs,
+      config,
+      seeded,
       close: () =>
         (closing ??= (async () => {
           await new Promise<void>((resolve) => {

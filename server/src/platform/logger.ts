@@ -2,9 +2,26 @@ import { pino, type Logger, type DestinationStream } from "pino";
 
 /** Field names that may carry a credential anywhere in a log object. */
 const REDACT = [
-  "password", "*.password", "secret", "*.secret", "corpsecret", "*.corpsecret", "access_token", "*.access_token",
-  "token", "*.token", "ticket", "*.ticket", "apiKey", "*.apiKey", "authorization", "*.authorization",
-  "headers.authorization", "headers.cookie", "req.headers.authorization", "req.headers.cookie",
+  "password",
+  "*.password",
+  "secret",
+  "*.secret",
+  "corpsecret",
+  "*.corpsecret",
+  "access_token",
+  "*.access_token",
+  "token",
+  "*.token",
+  "ticket",
+  "*.ticket",
+  "apiKey",
+  "*.apiKey",
+  "authorization",
+  "*.authorization",
+  "headers.authorization",
+  "headers.cookie",
+  "req.headers.authorization",
+  "req.headers.cookie",
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

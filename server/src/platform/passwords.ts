@@ -1,7 +1,10 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
 /** scrypt is memory-hard and ships with Node: N=2^15, r=8 uses 32 MiB per hash. */
-const N = 32768, R = 8, P = 1, KEYLEN = 32;
+const N = 32768,
+  R = 8,
+  P = 1,
+  KEYLEN = 32;
 
 function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -20,7 +23,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (algo !== "scrypt" || !saltB64 || !keyB64) return false;
   const expected = Buffer.from(keyB64, "base64");
   const key = await scrypt(password, Buffer.from(saltB64, "base64"), expected.length, {
-    N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024,
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: 64 * 1024 * 1024,
   });
   return timingSafeEqual(key, expected);
 }

@@ -14,7 +14,12 @@ export function authRoutes(auth: AuthService, codec: SessionCodec, clock: Clock)
   r.post("/auth/login", async (ctx) => {
     const { username, password } = parseInput(loginSchema, ctx.request.body, "sign-in");
     const user = await auth.login(username, password);
-    setSessionCookie(ctx, ADMIN_COOKIE, codec.encode({ sub: user.id, exp: clock.now().getTime() + SESSION_MS }), SESSION_MS);
+    setSessionCookie(
+      ctx,
+      ADMIN_COOKIE,
+      codec.encode({ sub: user.id, exp: clock.now().getTime() + SESSION_MS }),
+      SESSION_MS,
+    );
     ctx.body = { user };
   });
   r.post("/auth/logout", (ctx) => {

@@ -6,7 +6,10 @@ export const loginSchema = z.object({
 });
 
 export const createUserSchema = z.object({
-  username: z.string().trim().regex(/^[A-Za-z0-9._-]{3,64}$/, "must be 3-64 letters, digits, dot, dash or underscore"),
+  username: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{3,64}$/, "must be 3-64 letters, digits, dot, dash or underscore"),
   password: z.string().min(8, "must be at least 8 characters").max(200),
   displayName: z.string().trim().min(1).max(100),
   role: z.enum(["hq_admin", "hq_operator", "store_manager", "staff"]),

@@ -9,8 +9,7 @@ import { User, UserStore } from "./user.entity.ts";
 import { createUserSchema, type CreateUserInput, type UserView } from "./auth.schemas.ts";
 
 // A fixed hash to compare against when the user does not exist, so timing does not reveal it.
-const DUMMY_HASH =
-  "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+const DUMMY_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
 export class AuthService {
   constructor(
@@ -38,13 +37,20 @@ export class AuthService {
       : [];
     const missing = data.storeCodes.filter((c) => !stores.some((s) => s.code === c));
     if (missing.length)
-      throw new ValidationError(`Unknown store code: ${missing.join(", ")}`, [{ field: "storeCodes", reason: `unknown: ${missing.join(", ")}` }]);
+      throw new ValidationError(`Unknown store code: ${missing.join(", ")}`, [
+        { field: "storeCodes", reason: `unknown: ${missing.join(", ")}` },
+      ]);
     if (data.role === "store_manager" && stores.length === 0)
-      throw new ValidationError("A store manager needs at least one store", [{ field: "storeCodes", reason: "is required for store_manager" }]);
+      throw new ValidationError("A store manager needs at least one store", [
+        { field: "storeCodes", reason: "is required for store_manager" },
+      ]);
     let staffId: number | null = null;
     if (data.staffUserid) {
       const staff = await this.ds.getRepository(Staff).findOneBy({ userid: data.staffUserid });
-      if (!staff) throw new ValidationError(`Unknown staff userid ${data.staffUserid}`, [{ field: "staffUserid", reason: "no such staff member" }]);
+      if (!staff)
+        throw new ValidationError(`Unknown staff userid ${data.staffUserid}`, [
+          { field: "staffUserid", reason: "no such staff member" },
+        ]);
       staffId = staff.id;
     }
     const passwordHash = await hashPassword(data.password);
@@ -53,11 +59,25 @@ export class AuthService {
       if (await em.getRepository(User).existsBy({ username: data.username }))
         throw new ConflictError(`User ${data.username} already exists`);
       const user = await em.getRepository(User).save({
-        username: data.username, passwordHash, displayName: data.displayName, role: data.role,
-        staffId, status: "active", lastLoginAt: null, createdAt: now, updatedAt: now,
+        username: data.username,
+        passwordHash,
+        displayName: data.displayName,
+        role: data.role,
+        staffId,
+        status: "active",
+        lastLoginAt: null,
+        createdAt: now,
+        updatedAt: now,
       });
-      if (stores.length) await em.getRepository(UserStore).insert(stores.map((s) => ({ userId: user.id, storeId: s.id })));
-      return { id: user.id, username: user.username, displayName: user.displayName, role: user.role, storeIds: stores.map((s) => s.id) };
+      if (stores.length)
+        await em.getRepository(UserStore).insert(stores.map((s) => ({ userId: user.id, storeId: s.id })));
+      return {
+        id: user.id,
+        username: user.username,
+        displayName: user.displayName,
+        role: user.role,
+        storeIds: stores.map((s) => s.id),
+      };
     });
   }
 

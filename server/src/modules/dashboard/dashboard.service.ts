@@ -35,7 +35,9 @@ export class DashboardService {
     const one = async (sql: string, params: unknown[] = p) => num((await this.ds.query(sql, params))[0]?.n);
 
     const customers = scoped
-      ? await one(`SELECT COUNT(DISTINCT customer_id) AS n FROM follow_relations WHERE status = 'active' AND staff_id IN (${staffInScope})`)
+      ? await one(
+          `SELECT COUNT(DISTINCT customer_id) AS n FROM follow_relations WHERE status = 'active' AND staff_id IN (${staffInScope})`,
+        )
       : await one("SELECT COUNT(*) AS n FROM customers", []);
     const followRelations = await one(
       `SELECT COUNT(*) AS n FROM follow_relations WHERE status = 'active'${scoped ? ` AND staff_id IN (${staffInScope})` : ""}`,
@@ -60,7 +62,9 @@ export class DashboardService {
 
     const segmentRows: { segment: string; n: unknown }[] = await this.ds.query(
       `SELECT segment, COUNT(*) AS n FROM customer_rfm WHERE segment IS NOT NULL${
-        scoped ? ` AND customer_id IN (SELECT customer_id FROM follow_relations WHERE status = 'active' AND staff_id IN (${staffInScope}))` : ""
+        scoped
+          ? ` AND customer_id IN (SELECT customer_id FROM follow_relations WHERE status = 'active' AND staff_id IN (${staffInScope}))`
+          : ""
       } GROUP BY segment ORDER BY segment`,
       p,
     );

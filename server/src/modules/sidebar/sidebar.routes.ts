@@ -10,7 +10,12 @@ import type { SidebarService } from "./sidebar.service.ts";
 
 const SESSION_MS = 8 * 3600 * 1000;
 
-export function sidebarRoutes(config: Config, sidebar: SidebarService, codec: SessionCodec, clock: Clock): Router<AppState> {
+export function sidebarRoutes(
+  config: Config,
+  sidebar: SidebarService,
+  codec: SessionCodec,
+  clock: Clock,
+): Router<AppState> {
   const r = new Router<AppState>({ prefix: "/sidebar" });
   const staffOnly = requireStaff(codec, sidebar, clock);
 
@@ -34,7 +39,12 @@ export function sidebarRoutes(config: Config, sidebar: SidebarService, codec: Se
     r.post("/dev/login", async (ctx) => {
       const { userid } = parseInput(devLoginSchema, ctx.request.body, "dev sign-in");
       const staff = await sidebar.staffByUserid(userid);
-      setSessionCookie(ctx, SIDEBAR_COOKIE, codec.encode({ sub: staff.id, exp: clock.now().getTime() + SESSION_MS }), SESSION_MS);
+      setSessionCookie(
+        ctx,
+        SIDEBAR_COOKIE,
+        codec.encode({ sub: staff.id, exp: clock.now().getTime() + SESSION_MS }),
+        SESSION_MS,
+      );
       ctx.body = { staff: await sidebar.view(staff) };
     });
   }

@@ -55,6 +55,11 @@ export class SidebarService {
       "SELECT st.id, st.name FROM staff_stores ss JOIN stores st ON st.id = ss.store_id WHERE ss.staff_id = ? ORDER BY st.id",
       [staff.id],
     );
-    return { userid: staff.userid, name: staff.name, avatar: staff.avatar, stores: stores.map((s) => ({ id: num(s.id), name: s.name })) };
+    return {
+      userid: staff.userid,
+      name: staff.name,
+      avatar: staff.avatar,
+      stores: stores.map((s) => ({ id: num(s.id), name: s.name })),
+    };
   }
 }
