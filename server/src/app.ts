@@ -12,75 +12,158 @@ import { requestLog } from "./http/request-log.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { SessionCodec } from "./http/session.ts";
 import { singlePageApp } from "./http/static-apps.ts";
+import { JobRunner } from "./jobs/job-runner.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
 import { createLogger } from "./platform/logger.ts";
+import type { CallbackCrypto } from "./wecom/callback-crypto.ts";
+import type { WecomClient } from "./wecom/wecom-client.ts";
 import { AuthService } from "./modules/auth/auth.service.ts";
 import { loadAdminSession } from "./modules/auth/auth.middleware.ts";
 import { authRoutes } from "./modules/auth/auth.routes.ts";
 import { DashboardService } from "./modules/dashboard/dashboard.service.ts";
 import { dashboardRoutes } from "./modules/dashboard/dashboard.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
+import { NotificationService } from "./modules/notifications/notification.service.ts";
+import { SettingsService } from "./modules/settings/settings.service.ts";
+import { requireStaff } from "./modules/sidebar/sidebar.middleware.ts";
 import { SidebarService } from "./modules/sidebar/sidebar.service.ts";
 import { sidebarRoutes } from "./modules/sidebar/sidebar.routes.ts";
+import { WecomIdentityService } from "./modules/sidebar/wecom-identity.service.ts";
+import { wecomIdentityRoutes } from "./modules/sidebar/wecom-identity.routes.ts";
+import { TagMirrorService } from "./modules/tag-mirror/tag-mirror.service.ts";
+import { callbackRoutes } from "./modules/wecom-callbacks/callback.routes.ts";
+import { EventInbox } from "./modules/wecom-callbacks/event-inbox.ts";
+import { WecomEventHandlers } from "./modules/wecom-callbacks/event-handlers.ts";
+import { WelcomeSender } from "./modules/wecom-callbacks/welcome-sender.ts";
+import { WecomSyncService } from "./modules/wecom-sync/wecom-sync.service.ts";
+import { SYNC_JOB, wecomSyncRoutes } from "./modules/wecom-sync/wecom-sync.routes.ts";
+
+export interface WecomDeps {
+  client: WecomClient;
+  /** null when the callback token and AES key are not configured */
+  callbackCrypto: CallbackCrypto | null;
+  /** where OAuth sends the browser (WeCom's authorize page, or the simulator's) */
+  oauthBase?: string;
+}
 
 export interface AppDeps {
   ds: DataSource;
   clock?: Clock;
   logger?: Logger;
+  wecom?: WecomDeps;
   /** folders of the built front ends; default: the workspaces' dist folders */
   webAdminDist?: string;
   webSidebarDist?: string;
 }
 
+export interface WecomServices {
+  client: WecomClient;
+  sync: WecomSyncService;
+  inbox: EventInbox;
+  notifications: NotificationService;
+  tagMirror: TagMirrorService;
+  identity: WecomIdentityService;
+}
+
 export interface SiyuApp {
   koa: Koa<AppState>;
-  services: { auth: AuthService; dashboard: DashboardService; sidebar: SidebarService };
+  jobs: JobRunner;
+  services: {
+    auth: AuthService;
+    dashboard: DashboardService;
+    sidebar: SidebarService;
+    settings: SettingsService;
+    wecom?: WecomServices;
+  };
   logger: Logger;
 }
 
 export const WEB_ADMIN_DIST = fileURLToPath(new URL("../../web-admin/dist", import.meta.url));
 export const WEB_SIDEBAR_DIST = fileURLToPath(new URL("../../web-sidebar/dist", import.meta.url));
+const BUSINESS_TZ = "Asia/Shanghai";
 
 /** Wires the whole server by hand: every side effect comes in through `deps`. */
 export function createApp(config: Config, deps: AppDeps): SiyuApp {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const { ds } = deps;
-  // Without a configured secret (tests, first demo start) sessions simply do not outlive the process.
+  // Without a configured secret (tests) sessions simply do not outlive the process.
   const codec = new SessionCodec(config.sessionSecret ?? randomBytes(32).toString("hex"));
+  const jobs = new JobRunner(ds, clock, logger);
 
   const auth = new AuthService(ds, clock);
   const dashboard = new DashboardService(ds, clock);
   const sidebar = new SidebarService(ds);
+  const settings = new SettingsService(ds, clock);
+  const staffOnly = requireStaff(codec, sidebar, clock);
 
-  const api = new Router<AppState>({ prefix: "/api/v1" });
-  for (const routes of [
+  const apiRoutes = [
     authRoutes(auth, codec, clock),
     dashboardRoutes(dashboard),
     sidebarRoutes(config, sidebar, codec, clock),
-  ])
-    api.use(routes.routes(), routes.allowedMethods());
+  ];
+  let wecom: WecomServices | undefined;
+  let callbacks: Router<AppState> | undefined;
+  if (deps.wecom) {
+    const { client } = deps.wecom;
+    const sync = new WecomSyncService(ds, client, clock, logger);
+    const handlers = new WecomEventHandlers(ds, client, clock, logger, new WelcomeSender(client, settings, logger));
+    const inbox = new EventInbox(ds, clock, logger, handlers.handle);
+    const identity = new WecomIdentityService(ds, client, clock);
+    wecom = {
+      client,
+      sync,
+      inbox,
+      identity,
+      notifications: new NotificationService(ds, client, clock, logger),
+      tagMirror: new TagMirrorService(ds, client, settings, clock, logger),
+    };
+    jobs.register({
+      name: SYNC_JOB,
+      schedule: "0 3 * * *",
+      timezone: BUSINESS_TZ,
+      leaseMs: 10 * 60_000,
+      run: ({ signal }) => sync.run("job", signal).then(() => undefined),
+    });
+    jobs.register({
+      name: "wecom-events",
+      schedule: "* * * * *",
+      leaseMs: 5 * 60_000,
+      run: () => inbox.processBacklog().then(() => undefined),
+    });
+    jobs.register({
+      name: "wecom-tag-mirror",
+      schedule: "*/30 * * * *",
+      leaseMs: 10 * 60_000,
+      run: ({ signal }) => wecom!.tagMirror.run(signal).then(() => undefined),
+    });
+    apiRoutes.push(
+      wecomSyncRoutes(sync, jobs),
+      wecomIdentityRoutes(identity, codec, clock, config.publicUrl, staffOnly, deps.wecom.oauthBase),
+    );
+    const crypto = deps.wecom.callbackCrypto;
+    callbacks = callbackRoutes(
+      () => crypto,
+      inbox,
+      (id) => void inbox.process(id).catch((err) => logger.error({ err }, "event processing failed")),
+    );
+  }
+
+  const api = new Router<AppState>({ prefix: "/api/v1" });
+  for (const routes of apiRoutes) api.use(routes.routes(), routes.allowedMethods());
 
   const koa = new Koa<AppState>({ proxy: Boolean(config.publicUrl?.startsWith("https:")) });
   const health = healthRoutes(ds);
+  koa.use(requestLog(logger)).use(errorMiddleware()).use(securityHeaders()).use(health.routes());
+  // callbacks read their own raw body (size-limited), before any parser touches it
+  if (callbacks) koa.use(callbacks.routes()).use(callbacks.allowedMethods());
   koa
-    .use(requestLog(logger))
-    .use(errorMiddleware())
-    .use(securityHeaders())
-    .use(health.routes())
-    .use(
-      bodyParser({
-        jsonLimit: "1mb",
-        formLimit: "1mb",
-        textLimit: "1mb",
-        enableTypes: ["json", "form", "text", "xml"],
-      }),
-    )
+    .use(bodyParser({ jsonLimit: "1mb", formLimit: "1mb", textLimit: "1mb", enableTypes: ["json", "form", "text"] }))
     .use(loadAdminSession(codec, auth, clock))
     .use(api.routes())
     .use(api.allowedMethods())
     .use(singlePageApp("/sidebar/", deps.webSidebarDist ?? WEB_SIDEBAR_DIST))
     .use(singlePageApp("/", deps.webAdminDist ?? WEB_ADMIN_DIST));
 
-  return { koa, services: { auth, dashboard, sidebar }, logger };
+  return { koa, jobs, services: { auth, dashboard, sidebar, settings, wecom }, logger };
 }

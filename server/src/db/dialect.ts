@@ -199,3 +199,15 @@ export function monthOf(dialect: Dialect, column: string): string {
 export function placeholders(n: number): string {
   return Array.from({ length: Math.max(n, 1) }, () => "?").join(", ");
 }
+
+/** Runs a write statement and returns how many rows it changed, on either database. */
+export async function execute(db: DataSource | EntityManager, sql: string, params: unknown[] = []): Promise<number> {
+  const em = "manager" in db ? db.manager : db;
+  const runner = em.queryRunner ?? em.connection.createQueryRunner();
+  try {
+    const result = await runner.query(sql, params, true);
+    return result.affected ?? 0;
+  } finally {
+    if (!em.queryRunner) await runner.release();
+  }
+}

@@ -13,6 +13,8 @@ import { ApiKey, User, UserStore } from "../modules/auth/user.entity.ts";
 import { AuditLog } from "../modules/audit/audit-log.entity.ts";
 import { JobLease } from "../jobs/job-lease.entity.ts";
 import { WecomEvent } from "../wecom/wecom-event.entity.ts";
+import { SyncRun } from "../modules/wecom-sync/sync-run.entity.ts";
+import { AppMessage } from "../modules/notifications/app-message.entity.ts";
 
 /** Every entity; the migrations in /migrations create exactly these tables (a test checks it). */
 export const entities = [
@@ -47,4 +49,6 @@ export const entities = [
   AuditLog,
   JobLease,
   WecomEvent,
+  SyncRun,
+  AppMessage,
 ];

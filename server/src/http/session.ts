@@ -12,16 +12,18 @@ export interface SessionPayload {
 
 export const ADMIN_COOKIE = "siyu_admin";
 export const SIDEBAR_COOKIE = "siyu_sidebar";
+export const OAUTH_COOKIE = "siyu_oauth";
 
 export class SessionCodec {
   constructor(private readonly secret: string) {}
 
-  encode(payload: SessionPayload): string {
+  /** Signs any small JSON value that carries an expiry (sessions, the OAuth state). */
+  seal<T extends { exp: number }>(payload: T): string {
     const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
     return `${body}.${this.sign(body)}`;
   }
 
-  decode(token: string | undefined, nowMs: number): SessionPayload | null {
+  open<T extends { exp: number }>(token: string | undefined, nowMs: number): T | null {
     if (!token) return null;
     const [body, mac] = token.split(".");
     if (!body || !mac) return null;
@@ -29,12 +31,20 @@ export class SessionCodec {
     const given = Buffer.from(mac);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
     try {
-      const payload = JSON.parse(Buffer.from(body, "base64url").toString()) as SessionPayload;
-      if (typeof payload.sub !== "number" || typeof payload.exp !== "number" || payload.exp < nowMs) return null;
-      return payload;
+      const payload = JSON.parse(Buffer.from(body, "base64url").toString()) as T;
+      return typeof payload.exp === "number" && payload.exp >= nowMs ? payload : null;
     } catch {
       return null;
     }
+  }
+
+  encode(payload: SessionPayload): string {
+    return this.seal(payload);
+  }
+
+  decode(token: string | undefined, nowMs: number): SessionPayload | null {
+    const payload = this.open<SessionPayload>(token, nowMs);
+    return payload && typeof payload.sub === "number" ? payload : null;
   }
 
   private sign(body: string): string {

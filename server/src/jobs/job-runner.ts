@@ -76,12 +76,31 @@ export class JobRunner {
     return this.track(this.runSlot(name, `manual:${this.clock.now().toISOString()}:${randomUUID().slice(0, 8)}`));
   }
 
+  /** Claims the job now and runs it in the background; "busy" when someone holds its lease. */
+  async startNow(name: string): Promise<"started" | "busy"> {
+    const job = this.jobs.get(name);
+    if (!job) throw new Error(`unknown job ${name}`);
+    const slot = `manual:${this.clock.now().toISOString()}:${randomUUID().slice(0, 8)}`;
+    if (!(await this.claim(name, slot, job.leaseMs ?? DEFAULT_LEASE_MS))) return "busy";
+    this.track(this.execute(job, slot));
+    return "started";
+  }
+
+  has(name: string): boolean {
+    return this.jobs.has(name);
+  }
+
   /** Runs the job for a schedule slot if this instance wins the claim for it. */
   async runSlot(name: string, slot: string): Promise<RunOutcome> {
     const job = this.jobs.get(name);
     if (!job) throw new Error(`unknown job ${name}`);
+    if (!(await this.claim(name, slot, job.leaseMs ?? DEFAULT_LEASE_MS))) return "skipped";
+    return this.execute(job, slot);
+  }
+
+  private async execute(job: JobDefinition, slot: string): Promise<RunOutcome> {
+    const name = job.name;
     const leaseMs = job.leaseMs ?? DEFAULT_LEASE_MS;
-    if (!(await this.claim(name, slot, leaseMs))) return "skipped";
     const log = this.log.child({ job: name, slot });
     const heartbeat = setInterval(
       () => void this.renew(name, leaseMs).catch(() => undefined),

@@ -6,7 +6,7 @@ import { createApp, type AppDeps, type SiyuApp } from "../app.ts";
 import type { Config } from "../config/config.ts";
 import { migrate, openDatabase } from "../db/database.ts";
 import { isDatabaseEmpty, seedDemo, type DemoResult } from "../demo/seed-demo.ts";
-import { JobRunner } from "../jobs/job-runner.ts";
+import type { JobRunner } from "../jobs/job-runner.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
 import { createLogger } from "../platform/logger.ts";
 import { withLocalSecrets } from "./local-secrets.ts";
@@ -22,9 +22,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export interface StartOptions extends Partial<Pick<AppDeps, "webAdminDist" | "webSidebarDist">> {
+export interface StartOptions extends Partial<Pick<AppDeps, "webAdminDist" | "webSidebarDist" | "wecom">> {
   clock?: Clock;
   logger?: Logger;
+  /** tests drive jobs by hand */
+  startJobs?: boolean;
 }
 
 /** The whole start-up: database, migrations, demo seed (simulator mode), HTTP, jobs. */
@@ -48,11 +50,12 @@ export async function startServer(rawConfig: Config, opts: StartOptions = {}): P
       ds,
       clock,
       logger: log,
+      wecom: opts.wecom,
       webAdminDist: opts.webAdminDist,
       webSidebarDist: opts.webSidebarDist,
     });
-    const jobs = new JobRunner(ds, clock, log);
-    jobs.start();
+    const jobs = app.jobs;
+    if (opts.startJobs !== false) jobs.start();
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.koa.listen(config.port, config.host, () => resolve(s));
       s.once("error", reject);

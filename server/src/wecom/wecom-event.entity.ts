@@ -10,7 +10,7 @@ export class WecomEvent {
   @StrColumn(50) event: string;
   @StrColumn(50, { nullable: true }) changeType: string | null;
   @TextColumn({ nullable: false }) payload: string;
-  @StrColumn(20, { default: "received" }) status: "received" | "done" | "failed";
+  @StrColumn(20, { default: "received" }) status: "received" | "processing" | "done" | "failed";
   @IntColumn({ default: 0 }) attempts: number;
   @TextColumn() error: string | null;
   @TimeColumn() receivedAt: Date;

@@ -1,0 +1,116 @@
+import { In, IsNull, Not, type EntityManager } from "typeorm";
+import { Customer } from "../customers/customer.entity.ts";
+import { CustomerGroup, GroupMember } from "../groups/group.entity.ts";
+import { Staff } from "../staff/staff.entity.ts";
+import type { GroupChatDetail } from "../../wecom/wecom-types.ts";
+
+/**
+ * Writes a customer group as groupchat/get describes it: the group row and the member diff
+ * (new members in, returning members back, absent members given left_at). Idempotent.
+ */
+export class GroupWriter {
+  constructor(private readonly em: EntityManager) {}
+
+  async upsertGroup(
+    d: GroupChatDetail,
+    wecomStatus: number,
+    now: Date,
+  ): Promise<{ groupId: number; members: number; changed: boolean }> {
+    const groups = this.em.getRepository(CustomerGroup);
+    const owner = await this.em.getRepository(Staff).findOne({ select: { id: true }, where: { userid: d.owner } });
+    const fields = {
+      name: (d.name ?? "").slice(0, 100),
+      ownerUserid: d.owner,
+      ownerStaffId: owner?.id ?? null,
+      notice: d.notice || null,
+      wecomStatus,
+      status: "active" as const,
+      dismissedAt: null,
+      memberVersion: d.member_version ?? null,
+      memberCount: d.member_list.length,
+      wecomCreatedAt: d.create_time ? new Date(d.create_time * 1000) : null,
+      syncedAt: now,
+    };
+    const existing = await groups.findOneBy({ chatId: d.chat_id });
+    // Same member_version: WeCom says the members have not changed since we last wrote them.
+    const membersUnchanged = Boolean(
+      existing && d.member_version && existing.memberVersion === d.member_version && existing.status === "active",
+    );
+    let groupId: number;
+    if (existing) {
+      groupId = existing.id;
+      await groups.update({ id: groupId }, { ...fields, updatedAt: now });
+    } else {
+      groupId = (await groups.insert({ chatId: d.chat_id, ...fields, createdAt: now, updatedAt: now })).identifiers[0]!
+        .id as number;
+    }
+    if (!membersUnchanged) await this.writeMembers(groupId, d, now);
+    return { groupId, members: d.member_list.length, changed: !membersUnchanged };
+  }
+
+  async dismiss(chatId: string, now: Date): Promise<boolean> {
+    const r = await this.em
+      .getRepository(CustomerGroup)
+      .update({ chatId, status: "active" }, { status: "dismissed", dismissedAt: now, updatedAt: now });
+    return (r.affected ?? 0) > 0;
+  }
+
+  private async writeMembers(groupId: number, d: GroupChatDetail, now: Date): Promise<void> {
+    const repo = this.em.getRepository(GroupMember);
+    const ids = d.member_list.map((m) => m.userid);
+    const externals = d.member_list.filter((m) => m.type === 2).map((m) => m.userid);
+    const internals = d.member_list.filter((m) => m.type === 1).map((m) => m.userid);
+    const customers = new Map(
+      externals.length
+        ? (
+            await this.em
+              .getRepository(Customer)
+              .find({ select: { id: true, externalUserid: true }, where: { externalUserid: In(externals) } })
+          ).map((c) => [c.externalUserid!, c.id])
+        : [],
+    );
+    const staff = new Map(
+      internals.length
+        ? (
+            await this.em
+              .getRepository(Staff)
+              .find({ select: { id: true, userid: true }, where: { userid: In(internals) } })
+          ).map((s) => [s.userid, s.id])
+        : [],
+    );
+    const admins = new Set((d.admin_list ?? []).map((a) => a.userid));
+    const current = new Map((await repo.findBy({ groupId })).map((m) => [m.memberId, m]));
+    for (const m of d.member_list) {
+      const fields = {
+        memberType: m.type,
+        customerId: m.type === 2 ? (customers.get(m.userid) ?? null) : null,
+        staffId: m.type === 1 ? (staff.get(m.userid) ?? null) : null,
+        unionid: m.unionid || null,
+        name: m.name ? m.name.slice(0, 100) : null,
+        groupNickname: m.group_nickname ? m.group_nickname.slice(0, 100) : null,
+        joinedAt: m.join_time ? new Date(m.join_time * 1000) : null,
+        joinScene: m.join_scene ?? null,
+        invitorUserid: m.invitor?.userid ?? null,
+        state: m.state || null,
+        isAdmin: admins.has(m.userid) || m.userid === d.owner,
+        leftAt: null,
+      };
+      const found = current.get(m.userid);
+      if (found) await repo.update({ id: found.id }, { ...fields, updatedAt: now });
+      else
+        await repo.insert({
+          groupId,
+          memberId: m.userid,
+          ...fields,
+          lastMessageAt: null,
+          messageCount: 0,
+          createdAt: now,
+          updatedAt: now,
+        });
+    }
+    await repo.update(
+      { groupId, leftAt: IsNull(), ...(ids.length ? { memberId: Not(In(ids)) } : {}) },
+      { leftAt: now, updatedAt: now },
+    );
+  }
+}
