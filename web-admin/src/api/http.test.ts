@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiError, http, setUnauthorizedHandler } from "./http";
+
+function mockFetch(status: number, body: unknown, statusText = "") {
+  const text = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
+  const fn = vi.fn(async () => new Response(text || null, { status, statusText }));
+  vi.stubGlobal("fetch", fn);
+  return fn;
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  setUnauthorizedHandler(null);
+});
+
+describe("http client", () => {
+  it("sends JSON with same-origin credentials and returns the parsed body", async () => {
+    const fetchMock = mockFetch(200, { ok: true });
+    await expect(http.post("/api/v1/x", { a: 1 }, { query: { page: 2, q: undefined } })).resolves.toEqual({ ok: true });
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe("/api/v1/x?page=2");
+    expect(init.credentials).toBe("same-origin");
+    expect(init.method).toBe("POST");
+    expect(init.body).toBe('{"a":1}');
+    expect((init.headers as Record<string, string>)["Content-Type"]).toBe("application/json");
+  });
+
+  it("unwraps the server's error body into an ApiError", async () => {
+    mockFetch(409, { error: { code: "conflict", message: "用户名已存在", details: { field: "username" } } });
+    const error = await http.get("/api/v1/x").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 409, code: "conflict", message: "用户名已存在", details: { field: "username" } });
+  });
+
+  it("falls back to the HTTP status when the body is not the error envelope", async () => {
+    mockFetch(502, "<html>Bad gateway</html>", "Bad Gateway");
+    await expect(http.get("/api/v1/x")).rejects.toMatchObject({ status: 502, code: "http_502", message: "Bad Gateway" });
+  });
+
+  it("turns a network failure into status 0", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
+    await expect(http.get("/api/v1/x")).rejects.toMatchObject({ status: 0, code: "network_error" });
+  });
+
+  it("reports every 401 to the unauthorized handler", async () => {
+    mockFetch(401, { error: { code: "unauthorized", message: "请先登录", details: {} } });
+    const handler = vi.fn();
+    setUnauthorizedHandler(handler);
+    await expect(http.get("/api/v1/x")).rejects.toMatchObject({ status: 401 });
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+
+  it("resolves an empty 204 body as undefined", async () => {
+    mockFetch(204, undefined);
+    await expect(http.post("/api/v1/auth/logout")).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,33 @@
+import type { RouteRecordRaw } from "vue-router";
+import type { MessageSchema } from "@/locales/zh-CN";
+
+declare module "vue-router" {
+  interface RouteMeta {
+    /** Reachable without a session (the sign-in page). */
+    public?: boolean;
+    /** i18n key under "menu" used for the document title. */
+    title?: keyof MessageSchema["menu"];
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: "/login",
+    name: "login",
+    component: () => import("@/views/login/index.vue"),
+    meta: { public: true },
+  },
+  {
+    path: "/",
+    component: () => import("@/components/layout/AppLayout.vue"),
+    children: [
+      {
+        path: "",
+        name: "dashboard",
+        component: () => import("@/views/dashboard/index.vue"),
+        meta: { title: "dashboard" },
+      },
+    ],
+  },
+  { path: "/:pathMatch(.*)*", redirect: "/" },
+];
