@@ -51,6 +51,8 @@ export interface AppDeps {
   clock?: Clock;
   logger?: Logger;
   wecom?: WecomDeps;
+  /** JS-SDK nonce source (tests fix it to check the official signature vector) */
+  nonce?: () => string;
   /** folders of the built front ends; default: the workspaces' dist folders */
   webAdminDist?: string;
   webSidebarDist?: string;
@@ -109,7 +111,7 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
     const sync = new WecomSyncService(ds, client, clock, logger);
     const handlers = new WecomEventHandlers(ds, client, clock, logger, new WelcomeSender(client, settings, logger));
     const inbox = new EventInbox(ds, clock, logger, handlers.handle);
-    const identity = new WecomIdentityService(ds, client, clock);
+    const identity = new WecomIdentityService(ds, client, clock, deps.nonce);
     wecom = {
       client,
       sync,

@@ -1,6 +1,7 @@
 import { loadConfig, type Config } from "../../server/src/config/config.ts";
 import { startServer, type RunningServer } from "../../server/src/main/server.ts";
 import type { Clock } from "../../server/src/platform/clock.ts";
+import type { WecomDeps } from "../../server/src/app.ts";
 import { createTestDatabase, type TestDatabase } from "./test-db.ts";
 import { HttpClient } from "./http-client.ts";
 
@@ -30,10 +31,10 @@ export function testConfig(db: TestDatabase, env: Record<string, string> = {}): 
 
 /** Boots the real server (migrations, HTTP on a free port) on a fresh database. */
 export async function startTestServer(
-  opts: { env?: Record<string, string>; clock?: Clock; db?: TestDatabase } = {},
+  opts: { env?: Record<string, string>; clock?: Clock; db?: TestDatabase; wecom?: WecomDeps; startJobs?: boolean; nonce?: () => string } = {},
 ): Promise<TestServer> {
   const db = opts.db ?? createTestDatabase();
-  const running = await startServer(testConfig(db, opts.env), { clock: opts.clock });
+  const running = await startServer(testConfig(db, opts.env), { clock: opts.clock, wecom: opts.wecom, startJobs: opts.startJobs, nonce: opts.nonce });
   return {
     ...running,
     db,

@@ -27,6 +27,7 @@ export interface StartOptions extends Partial<Pick<AppDeps, "webAdminDist" | "we
   logger?: Logger;
   /** tests drive jobs by hand */
   startJobs?: boolean;
+  nonce?: () => string;
 }
 
 /** The whole start-up: database, migrations, demo seed (simulator mode), HTTP, jobs. */
@@ -51,6 +52,7 @@ export async function startServer(rawConfig: Config, opts: StartOptions = {}): P
       clock,
       logger: log,
       wecom: opts.wecom,
+      nonce: opts.nonce,
       webAdminDist: opts.webAdminDist,
       webSidebarDist: opts.webSidebarDist,
     });

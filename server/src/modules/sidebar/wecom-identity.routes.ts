@@ -53,7 +53,7 @@ export function wecomIdentityRoutes(
       codec.seal({ state, redirect, exp: clock.now().getTime() + OAUTH_MS }),
       OAUTH_MS,
     );
-    const base = publicUrl ?? ctx.origin;
+    const base = publicUrl ?? `${ctx.protocol}://${ctx.host}`;
     ctx.redirect(identity.authorizeUrl(oauthBase, `${base}/api/v1/sidebar/oauth/callback`, state));
   });
 
