@@ -11,11 +11,15 @@ type Config = typeof vectors.configA;
 /** A server whose callback settings are one of the official sample configurations. */
 async function serverFor(cfg: Config, receiveId = cfg.receiveid): Promise<TestServer> {
   const client = new WecomClient({ baseUrl: "http://127.0.0.1:9/cgi-bin/", corpId: receiveId, secret: "unused" });
-  return startTestServer({ startJobs: false, wecom: { client, callbackCrypto: new CallbackCrypto(cfg.token, cfg.encodingAESKey, receiveId) } });
+  return startTestServer({
+    startJobs: false,
+    wecom: { client, callbackCrypto: new CallbackCrypto(cfg.token, cfg.encodingAESKey, receiveId) },
+  });
 }
 
 const qs = (o: Record<string, string>) => new URLSearchParams(o).toString();
-const body = (v: typeof vectors.A_post_message, to: string) => `<xml><ToUserName><![CDATA[${to}]]></ToUserName><Encrypt><![CDATA[${v.encrypt}]]></Encrypt><AgentID><![CDATA[218]]></AgentID></xml>`;
+const body = (v: typeof vectors.A_post_message, to: string) =>
+  `<xml><ToUserName><![CDATA[${to}]]></ToUserName><Encrypt><![CDATA[${v.encrypt}]]></Encrypt><AgentID><![CDATA[218]]></AgentID></xml>`;
 
 describe(`official callback vectors over HTTP (${testDialect()})`, () => {
   const sets = [
@@ -29,13 +33,16 @@ describe(`official callback vectors over HTTP (${testDialect()})`, () => {
   afterAll(async () => {
     for (const s of Object.values(servers)) await s.stop();
   });
-  const stored = async (name: string) => num((await servers[name]!.ds.query("SELECT COUNT(*) AS n FROM wecom_events"))[0].n);
+  const stored = async (name: string) =>
+    num((await servers[name]!.ds.query("SELECT COUNT(*) AS n FROM wecom_events"))[0].n);
 
   for (const s of sets) {
     it(`answers URL verification of set ${s.name} with the bare plaintext`, async () => {
       const { msg_signature, timestamp, nonce, echostr } = s.verify;
       // as WeCom sends it: URL-encoded (+ / = escaped)
-      const res = await servers[s.name]!.client().get(`/wecom/callback?${qs({ msg_signature, timestamp, nonce, echostr })}`);
+      const res = await servers[s.name]!.client().get(
+        `/wecom/callback?${qs({ msg_signature, timestamp, nonce, echostr })}`,
+      );
       expect(res.status).toBe(200);
       expect(res.text).toBe(s.verify.expected.plaintext);
       expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
@@ -43,7 +50,11 @@ describe(`official callback vectors over HTTP (${testDialect()})`, () => {
 
     it(`accepts set ${s.name}'s POST message (pad ${s.post.expected.pad}) and stores its plaintext`, async () => {
       const { msg_signature, timestamp, nonce } = s.post;
-      const res = await servers[s.name]!.client().post(`/wecom/callback?${qs({ msg_signature, timestamp, nonce })}`, body(s.post, s.cfg.receiveid), { "content-type": "text/xml" });
+      const res = await servers[s.name]!.client().post(
+        `/wecom/callback?${qs({ msg_signature, timestamp, nonce })}`,
+        body(s.post, s.cfg.receiveid),
+        { "content-type": "text/xml" },
+      );
       expect([res.status, res.text]).toEqual([200, "success"]);
       const rows = await servers[s.name]!.ds.query("SELECT payload FROM wecom_events");
       expect(rows.map((r: { payload: string }) => r.payload)).toEqual([s.post.expected.plaintext]);
@@ -54,11 +65,18 @@ describe(`official callback vectors over HTTP (${testDialect()})`, () => {
     const before = await stored("A");
     const { timestamp, nonce, msg_signature } = vectors.A_post_message;
     const flipped = (msg_signature[0] === "a" ? "b" : "a") + msg_signature.slice(1);
-    const res = await servers.A!.client().post(`/wecom/callback?${qs({ msg_signature: flipped, timestamp, nonce })}`, body(vectors.A_post_message, "x"), { "content-type": "text/xml" });
+    const res = await servers
+      .A!.client()
+      .post(`/wecom/callback?${qs({ msg_signature: flipped, timestamp, nonce })}`, body(vectors.A_post_message, "x"), {
+        "content-type": "text/xml",
+      });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe("callback_refused");
     expect(await stored("A")).toBe(before);
-    const get = await servers.A!.client().get(`/wecom/callback?${qs({ ...vectors.A_verify_url, msg_signature: flipped })}`);
+    const { timestamp: ts, nonce: n, echostr } = vectors.A_verify_url;
+    const get = await servers
+      .A!.client()
+      .get(`/wecom/callback?${qs({ timestamp: ts, nonce: n, echostr, msg_signature: flipped })}`);
     expect(get.status).toBe(403);
   });
 
@@ -68,7 +86,11 @@ describe(`official callback vectors over HTTP (${testDialect()})`, () => {
     try {
       const { msg_signature, timestamp, nonce } = vectors.A_post_message;
       for (const s of [wrongCorp, wrongKey]) {
-        const res = await s.client().post(`/wecom/callback?${qs({ msg_signature, timestamp, nonce })}`, body(vectors.A_post_message, "x"), { "content-type": "text/xml" });
+        const res = await s
+          .client()
+          .post(`/wecom/callback?${qs({ msg_signature, timestamp, nonce })}`, body(vectors.A_post_message, "x"), {
+            "content-type": "text/xml",
+          });
         expect(res.status).toBe(403);
         expect(num((await s.ds.query("SELECT COUNT(*) AS n FROM wecom_events"))[0].n)).toBe(0);
       }
@@ -82,7 +104,12 @@ describe(`official callback vectors over HTTP (${testDialect()})`, () => {
     const http = servers.A!.client();
     expect((await http.post("/wecom/callback", "<xml/>", { "content-type": "text/xml" })).status).toBe(400);
     const q = qs({ msg_signature: "x", timestamp: "1", nonce: "2" });
-    expect((await http.post(`/wecom/callback?${q}`, "<html>hi</html>", { "content-type": "text/xml" })).status).toBe(400);
-    expect((await http.post(`/wecom/callback?${q}`, "<xml>" + "A".repeat(70_000) + "</xml>", { "content-type": "text/xml" })).status).toBe(413);
+    expect((await http.post(`/wecom/callback?${q}`, "<html>hi</html>", { "content-type": "text/xml" })).status).toBe(
+      400,
+    );
+    expect(
+      (await http.post(`/wecom/callback?${q}`, "<xml>" + "A".repeat(70_000) + "</xml>", { "content-type": "text/xml" }))
+        .status,
+    ).toBe(413);
   });
 });

@@ -22,13 +22,20 @@ describe(`WeCom identity: OAuth and JS-SDK (${testDialect()})`, () => {
   afterAll(() => s.stop());
 
   /** Walks the browser's OAuth round trip: start (state cookie), WeCom's redirect back with a code. */
-  async function signIn(http: ReturnType<WecomTestServer["client"]>, userid: string, code = s.sim.issueOauthCode(userid)) {
+  async function signIn(
+    http: ReturnType<WecomTestServer["client"]>,
+    userid: string,
+    code = s.sim.issueOauthCode(userid),
+  ) {
     const start = await http.get("/api/v1/sidebar/oauth/start?redirect=/sidebar/tasks");
     expect(start.status).toBe(302);
     const location = new URL(start.headers.get("location")!.replace("#wechat_redirect", ""));
     expect(location.origin + location.pathname).toBe("https://open.weixin.qq.com/connect/oauth2/authorize");
     expect(Object.fromEntries(location.searchParams)).toMatchObject({
-      appid: "wwTESTCORP0000001", response_type: "code", scope: "snsapi_base", agentid: "1000002",
+      appid: "wwTESTCORP0000001",
+      response_type: "code",
+      scope: "snsapi_base",
+      agentid: "1000002",
       redirect_uri: `${s.url}/api/v1/sidebar/oauth/callback`,
     });
     expect(start.headers.get("location")!.endsWith("#wechat_redirect")).toBe(true);
@@ -52,7 +59,9 @@ describe(`WeCom identity: OAuth and JS-SDK (${testDialect()})`, () => {
 
   it("refuses a callback whose state this browser did not start, and a foreign redirect", async () => {
     const http = s.client();
-    const res = await http.get(`/api/v1/sidebar/oauth/callback?code=${s.sim.issueOauthCode("li.na")}&state=${"a".repeat(32)}`);
+    const res = await http.get(
+      `/api/v1/sidebar/oauth/callback?code=${s.sim.issueOauthCode("li.na")}&state=${"a".repeat(32)}`,
+    );
     expect(res.status).toBe(401);
     expect((await http.get("/api/v1/sidebar/me")).status).toBe(401);
     const open = await http.get("/api/v1/sidebar/oauth/start?redirect=https://evil.example/");
@@ -70,7 +79,9 @@ describe(`WeCom identity: OAuth and JS-SDK (${testDialect()})`, () => {
 
     const agent = await http.post("/api/v1/sidebar/jssdk/agent-signature", { url: T3.url });
     const agentTicket = s.sim.state.tickets.agent_config!.value;
-    const expected = createHash("sha1").update(`jsapi_ticket=${agentTicket}&noncestr=${T3.noncestr}&timestamp=${T3.timestamp}&url=${T3.url}`).digest("hex");
+    const expected = createHash("sha1")
+      .update(`jsapi_ticket=${agentTicket}&noncestr=${T3.noncestr}&timestamp=${T3.timestamp}&url=${T3.url}`)
+      .digest("hex");
     expect(agent.body.signature).toBe(expected);
     // tickets are cached: many signatures, one ticket fetch each
     for (let i = 0; i < 5; i++) {

@@ -25,16 +25,30 @@ describe(`full WeCom sync against the simulator (${testDialect()})`, () => {
     const run = await s.services().sync.run("test");
     expect(run.status).toBe("done");
     expect(await count(s, "SELECT COUNT(*) AS n FROM customers")).toBe(seed.customers.length);
-    expect(await count(s, "SELECT COUNT(*) AS n FROM follow_relations WHERE status = 'active'")).toBe(seed.follows.length);
-    expect(await count(s, "SELECT COUNT(*) AS n FROM customer_groups WHERE status = 'active'")).toBe(seed.groups.length);
-    expect(await count(s, "SELECT COUNT(*) AS n FROM group_members WHERE left_at IS NULL")).toBe(seed.groups.reduce((a, g) => a + g.members.length, 0));
-    expect(run.counts).toMatchObject({ staff: 3, customers: seed.customers.length, relations: seed.follows.length, groups: 3, tags: 1 });
+    expect(await count(s, "SELECT COUNT(*) AS n FROM follow_relations WHERE status = 'active'")).toBe(
+      seed.follows.length,
+    );
+    expect(await count(s, "SELECT COUNT(*) AS n FROM customer_groups WHERE status = 'active'")).toBe(
+      seed.groups.length,
+    );
+    expect(await count(s, "SELECT COUNT(*) AS n FROM group_members WHERE left_at IS NULL")).toBe(
+      seed.groups.reduce((a, g) => a + g.members.length, 0),
+    );
+    expect(run.counts).toMatchObject({
+      staff: 3,
+      customers: seed.customers.length,
+      relations: seed.follows.length,
+      groups: 3,
+      tags: 1,
+    });
     // details land where they belong
     const [rel] = await s.ds.query(
       `SELECT f.remark, f.state, f.add_way, f.wecom_tag_ids FROM follow_relations f JOIN customers c ON c.id = f.customer_id WHERE c.external_userid = 'wmTEST00000'`,
     );
     expect(rel).toMatchObject({ remark: "备注0", state: "store_qr_SH01", wecom_tag_ids: JSON.stringify(["etVIP"]) });
-    const [member] = await s.ds.query("SELECT m.customer_id, m.join_scene FROM group_members m WHERE m.member_id = 'wmTEST00000'");
+    const [member] = await s.ds.query(
+      "SELECT m.customer_id, m.join_scene FROM group_members m WHERE m.member_id = 'wmTEST00000'",
+    );
     expect(member.customer_id).not.toBeNull();
 
     const before = await wecomSnapshot(s.ds);
@@ -88,7 +102,10 @@ describe(`full WeCom sync against the simulator (${testDialect()})`, () => {
   it("marks relations and groups that disappeared, and leaves unlicensed members' customers alone", async () => {
     const s = await start(smallCorpSeed({ unlicensed: true }));
     await s.services().sync.run("test");
-    const unlicensedRelations = await count(s, "SELECT COUNT(*) AS n FROM follow_relations f JOIN staff st ON st.id = f.staff_id WHERE st.userid = 'zhang.wei'");
+    const unlicensedRelations = await count(
+      s,
+      "SELECT COUNT(*) AS n FROM follow_relations f JOIN staff st ON st.id = f.staff_id WHERE st.userid = 'zhang.wei'",
+    );
     expect(unlicensedRelations).toBe(0);
     expect((await s.services().sync.latest())!.counts!.unlicensed).toEqual(["zhang.wei"]);
 
@@ -102,13 +119,20 @@ describe(`full WeCom sync against the simulator (${testDialect()})`, () => {
     );
     expect(rel.status).toBe("gone");
     expect(rel.ended_at).not.toBeNull();
-    expect((await s.ds.query("SELECT status FROM customer_groups WHERE chat_id = 'wrGROUP1'"))[0].status).toBe("dismissed");
+    expect((await s.ds.query("SELECT status FROM customer_groups WHERE chat_id = 'wrGROUP1'"))[0].status).toBe(
+      "dismissed",
+    );
     expect((await s.services().sync.latest())!.counts!.relationsGone).toBe(1);
   });
 
   it("runs from the admin API, one at a time, with progress", async () => {
     const s = await start();
-    await s.app.services.auth.createUser({ username: "hq.ops", password: "long-enough-1", displayName: "HQ", role: "hq_operator" });
+    await s.app.services.auth.createUser({
+      username: "hq.ops",
+      password: "long-enough-1",
+      displayName: "HQ",
+      role: "hq_operator",
+    });
     const http = s.client();
     expect((await http.post("/api/v1/wecom/sync")).status).toBe(401);
     await http.post("/api/v1/auth/login", { username: "hq.ops", password: "long-enough-1" });

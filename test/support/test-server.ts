@@ -31,10 +31,22 @@ export function testConfig(db: TestDatabase, env: Record<string, string> = {}): 
 
 /** Boots the real server (migrations, HTTP on a free port) on a fresh database. */
 export async function startTestServer(
-  opts: { env?: Record<string, string>; clock?: Clock; db?: TestDatabase; wecom?: WecomDeps; startJobs?: boolean; nonce?: () => string } = {},
+  opts: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    db?: TestDatabase;
+    wecom?: WecomDeps;
+    startJobs?: boolean;
+    nonce?: () => string;
+  } = {},
 ): Promise<TestServer> {
   const db = opts.db ?? createTestDatabase();
-  const running = await startServer(testConfig(db, opts.env), { clock: opts.clock, wecom: opts.wecom, startJobs: opts.startJobs, nonce: opts.nonce });
+  const running = await startServer(testConfig(db, opts.env), {
+    clock: opts.clock,
+    wecom: opts.wecom,
+    startJobs: opts.startJobs,
+    nonce: opts.nonce,
+  });
   return {
     ...running,
     db,

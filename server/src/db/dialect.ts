@@ -211,3 +211,53 @@ export async function execute(db: DataSource | EntityManager, sql: string, param
     if (!em.queryRunner) await runner.release();
   }
 }
+
+/** Row lock for SELECT inside a transaction; SQLite's single writer already serialises. */
+export function forUpdate(dialect: Dialect): string {
+  return dialect === "sqlite" ? "" : " FOR UPDATE";
+}
+
+/** A multi-row INSERT that skips rows whose unique key exists (race-safe idempotent insert). */
+export async function insertIgnoreRows(
+  db: DataSource | EntityManager,
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+): Promise<number> {
+  let affected = 0;
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
+    const values = chunk.map(() => `(${placeholders(columns.length)})`).join(", ");
+    affected += await execute(
+      db,
+      `${insertIgnore(dialectOf(db))} INTO ${table} (${columns.join(", ")}) VALUES ${values}`,
+      chunk.flat(),
+    );
+  }
+  return affected;
+}
+
+/** MySQL deadlock / lock-wait timeout and SQLite busy: the transaction may simply be run again. */
+export function isRetryableTxError(err: unknown): boolean {
+  const e = err as { errno?: number; code?: string; driverError?: { errno?: number; code?: string } };
+  const errno = e?.errno ?? e?.driverError?.errno;
+  const code = e?.code ?? e?.driverError?.code;
+  return errno === 1213 || errno === 1205 || code === "SQLITE_BUSY";
+}
+
+/** A transaction that is re-run (up to `attempts` times) when the database picks it as a deadlock victim. */
+export async function transactionWithRetry<T>(
+  ds: DataSource,
+  fn: (em: EntityManager) => Promise<T>,
+  attempts = 4,
+): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await ds.transaction(fn);
+    } catch (err) {
+      if (i >= attempts || !isRetryableTxError(err)) throw err;
+      await sleep(20 * i + Math.floor(Math.random() * 30));
+    }
+  }
+}

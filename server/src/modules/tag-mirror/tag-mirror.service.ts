@@ -52,12 +52,10 @@ export class TagMirrorService {
     report.tagsCreated = await this.ensureCorpTags(setting);
     const owned = new Set(
       (
-        await this.ds
-          .getRepository(Tag)
-          .find({
-            select: { wecomTagId: true },
-            where: { mirrorToWecom: true, wecomTagId: Not(IsNull()), deletedAt: IsNull() },
-          })
+        await this.ds.getRepository(Tag).find({
+          select: { wecomTagId: true },
+          where: { mirrorToWecom: true, wecomTagId: Not(IsNull()), deletedAt: IsNull() },
+        })
       ).map((t) => t.wecomTagId!),
     );
     let afterId = 0;

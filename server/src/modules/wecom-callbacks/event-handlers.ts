@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { transactionWithRetry } from "../../db/dialect.ts";
 import type { DataSource } from "typeorm";
 import type { Clock } from "../../platform/clock.ts";
 import type { WecomClient } from "../../wecom/wecom-client.ts";
@@ -89,7 +90,7 @@ export class WecomEventHandlers {
       if (err instanceof WecomError && err.errcode === 84061) return;
       throw err;
     }
-    await this.ds.transaction((em) => new ContactWriter(em).upsertContacts(items, this.clock.now()));
+    await transactionWithRetry(this.ds, (em) => new ContactWriter(em).upsertContacts(items, this.clock.now()));
   }
 
   private async chat(e: Record<string, XmlValue>): Promise<void> {
@@ -108,7 +109,7 @@ export class WecomEventHandlers {
     }
     try {
       const detail = await this.client.groupChatGet(chatId);
-      await this.ds.transaction((em) => new GroupWriter(em).upsertGroup(detail, 0, this.clock.now()));
+      await transactionWithRetry(this.ds, (em) => new GroupWriter(em).upsertGroup(detail, 0, this.clock.now()));
     } catch (err) {
       if (err instanceof WecomError && (err.errcode === 86003 || err.errcode === 90501)) {
         await new GroupWriter(this.ds.manager).dismiss(chatId, this.clock.now());

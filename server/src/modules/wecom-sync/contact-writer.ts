@@ -1,5 +1,5 @@
 import { In, IsNull, type EntityManager } from "typeorm";
-import { insertIgnore, dialectOf, placeholders, sqlTime } from "../../db/dialect.ts";
+import { insertIgnoreRows, sqlTime } from "../../db/dialect.ts";
 import { Customer, FollowRelation, type FollowStatus } from "../customers/customer.entity.ts";
 import { Staff } from "../staff/staff.entity.ts";
 import type { ExternalContact, FollowInfo, WecomUser } from "../../wecom/wecom-types.ts";
@@ -67,12 +67,8 @@ export class ContactWriter {
 
   async upsertCustomers(contacts: ExternalContact[], now: Date): Promise<Map<string, number>> {
     const repo = this.em.getRepository(Customer);
-    const byExt = new Map(
-      (await repo.findBy({ externalUserid: In(contacts.map((c) => c.external_userid)) })).map((c) => [
-        c.externalUserid!,
-        c,
-      ]),
-    );
+    const extIds = contacts.map((c) => c.external_userid);
+    const byExt = new Map((await repo.findBy({ externalUserid: In(extIds) })).map((c) => [c.externalUserid!, c]));
     // a customer first known from an import (by unionid) becomes the WeCom contact, not a duplicate
     const unionids = contacts.filter((c) => !byExt.has(c.external_userid) && c.unionid).map((c) => c.unionid!);
     const byUnion = new Map(
@@ -80,51 +76,67 @@ export class ContactWriter {
         ? (await repo.findBy({ unionid: In(unionids), externalUserid: IsNull() })).map((c) => [c.unionid!, c])
         : [],
     );
-    const ids = new Map<string, number>();
+    const fieldsOf = (c: ExternalContact) => ({
+      externalUserid: c.external_userid,
+      name: (c.name ?? "").slice(0, 100),
+      avatar: c.avatar || null,
+      type: c.type ?? 1,
+      gender: c.gender ?? 0,
+      corpName: c.corp_name || null,
+    });
+    const fresh: ExternalContact[] = [];
     for (const c of contacts) {
-      const fields = {
-        externalUserid: c.external_userid,
-        name: (c.name ?? "").slice(0, 100),
-        avatar: c.avatar || null,
-        type: c.type ?? 1,
-        gender: c.gender ?? 0,
-        corpName: c.corp_name || null,
-      };
       const found = byExt.get(c.external_userid) ?? (c.unionid ? byUnion.get(c.unionid) : undefined);
-      if (found) {
-        const changed =
-          found.externalUserid !== fields.externalUserid ||
-          found.name !== fields.name ||
-          found.avatar !== fields.avatar ||
-          found.type !== fields.type ||
-          found.gender !== fields.gender ||
-          found.corpName !== fields.corpName ||
-          (c.unionid && found.unionid !== c.unionid);
-        if (changed)
-          await repo.update({ id: found.id }, { ...fields, unionid: c.unionid || found.unionid, updatedAt: now });
-        ids.set(c.external_userid, found.id);
-      } else {
-        const saved = await repo.insert({
-          ...fields,
-          unionid: c.unionid || null,
-          mobile: null,
-          memberNo: null,
-          source: "wecom",
-          doNotDisturb: false,
-          createdAt: now,
-          updatedAt: now,
-        });
-        ids.set(c.external_userid, saved.identifiers[0]!.id as number);
+      if (!found) {
+        fresh.push(c);
+        continue;
       }
+      const f = fieldsOf(c);
+      const changed =
+        found.externalUserid !== f.externalUserid ||
+        found.name !== f.name ||
+        found.avatar !== f.avatar ||
+        found.type !== f.type ||
+        found.gender !== f.gender ||
+        found.corpName !== f.corpName ||
+        Boolean(c.unionid && found.unionid !== c.unionid);
+      if (changed) await repo.update({ id: found.id }, { ...f, unionid: c.unionid || found.unionid, updatedAt: now });
     }
-    await this.addIdentities(
+    // new customers: insert-or-ignore, so two writers racing on one customer both succeed
+    const t = sqlTime(now);
+    await insertIgnoreRows(
+      this.em,
+      "customers",
+      [
+        "external_userid",
+        "name",
+        "avatar",
+        "type",
+        "gender",
+        "unionid",
+        "corp_name",
+        "source",
+        "do_not_disturb",
+        "created_at",
+        "updated_at",
+      ],
+      fresh.map((c) => {
+        const f = fieldsOf(c);
+        return [f.externalUserid, f.name, f.avatar, f.type, f.gender, c.unionid || null, f.corpName, "wecom", 0, t, t];
+      }),
+    );
+    const rows = await repo.find({ select: { id: true, externalUserid: true }, where: { externalUserid: In(extIds) } });
+    const ids = new Map(rows.map((r) => [r.externalUserid!, r.id]));
+    await insertIgnoreRows(
+      this.em,
+      "customer_identities",
+      ["customer_id", "kind", "value", "created_at"],
       contacts.flatMap((c) => {
         const id = ids.get(c.external_userid)!;
-        const keys: [string, string][] = [["external_userid", c.external_userid]];
-        if (c.unionid) keys.push(["unionid", c.unionid]);
-        return keys.map(([kind, value]) => ({ customerId: id, kind, value }));
+        const keys: unknown[][] = [[id, "external_userid", c.external_userid, t]];
+        if (c.unionid) keys.push([id, "unionid", c.unionid, t]);
+        return keys;
       }),
-      now,
     );
     return ids;
   }
@@ -154,7 +166,45 @@ export class ContactWriter {
       };
       const found = byKey.get(key(customerId, staffId));
       if (!found) {
-        await repo.insert({ customerId, staffId, ...fields, lastContactedAt: null, createdAt: now, updatedAt: now });
+        const t = sqlTime(now);
+        await insertIgnoreRows(
+          this.em,
+          "follow_relations",
+          [
+            "customer_id",
+            "staff_id",
+            "remark",
+            "description",
+            "remark_mobiles",
+            "add_way",
+            "state",
+            "oper_userid",
+            "wecom_tag_ids",
+            "added_at",
+            "status",
+            "synced_at",
+            "created_at",
+            "updated_at",
+          ],
+          [
+            [
+              customerId,
+              staffId,
+              fields.remark,
+              fields.description,
+              fields.remarkMobiles ? JSON.stringify(fields.remarkMobiles) : null,
+              fields.addWay,
+              fields.state,
+              fields.operUserid,
+              fields.wecomTagIds ? JSON.stringify(fields.wecomTagIds) : null,
+              sqlTime(fields.addedAt),
+              "active",
+              t,
+              t,
+              t,
+            ],
+          ],
+        );
         byKey.set(key(customerId, staffId), { customerId, staffId } as FollowRelation);
         continue;
       }
@@ -183,16 +233,5 @@ export class ContactWriter {
       .getRepository(FollowRelation)
       .update({ customerId, staffId, status: "active" }, { status, endedAt: now, updatedAt: now });
     return (result.affected ?? 0) > 0;
-  }
-
-  private async addIdentities(rows: { customerId: number; kind: string; value: string }[], now: Date): Promise<void> {
-    if (!rows.length) return;
-    const sql = `${insertIgnore(dialectOf(this.em))} INTO customer_identities (customer_id, kind, value, created_at) VALUES ${rows
-      .map(() => `(${placeholders(4)})`)
-      .join(", ")}`;
-    await this.em.query(
-      sql,
-      rows.flatMap((r) => [r.customerId, r.kind, r.value, sqlTime(now)]),
-    );
   }
 }

@@ -1,4 +1,5 @@
 import { In, IsNull, Not, type EntityManager } from "typeorm";
+import { dialectOf, forUpdate, insertIgnoreRows, sqlTime } from "../../db/dialect.ts";
 import { Customer } from "../customers/customer.entity.ts";
 import { CustomerGroup, GroupMember } from "../groups/group.entity.ts";
 import { Staff } from "../staff/staff.entity.ts";
@@ -17,6 +18,25 @@ export class GroupWriter {
     now: Date,
   ): Promise<{ groupId: number; members: number; changed: boolean }> {
     const groups = this.em.getRepository(CustomerGroup);
+    // Make sure the row exists, then lock it: writers of the same group (concurrent callbacks,
+    // a sync) take turns, so the member diff below is never computed twice at once. The lock is
+    // the transaction's first read, so InnoDB's snapshot starts after the previous writer's commit.
+    const lock = () =>
+      this.em.query(
+        `SELECT id, member_version, status FROM customer_groups WHERE chat_id = ?${forUpdate(dialectOf(this.em))}`,
+        [d.chat_id],
+      );
+    let [locked] = await lock();
+    if (!locked) {
+      const t = sqlTime(now);
+      await insertIgnoreRows(
+        this.em,
+        "customer_groups",
+        ["chat_id", "name", "owner_userid", "status", "created_at", "updated_at"],
+        [[d.chat_id, (d.name ?? "").slice(0, 100), d.owner, "active", t, t]],
+      );
+      [locked] = await lock();
+    }
     const owner = await this.em.getRepository(Staff).findOne({ select: { id: true }, where: { userid: d.owner } });
     const fields = {
       name: (d.name ?? "").slice(0, 100),

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { transactionWithRetry } from "../../db/dialect.ts";
 import { In, IsNull, LessThan, MoreThan, Not, Or, type DataSource } from "typeorm";
 import type { Clock } from "../../platform/clock.ts";
 import type { WecomClient } from "../../wecom/wecom-client.ts";
@@ -152,7 +153,7 @@ export class WecomSyncService {
         }
         page.fail_info?.unlicensed_userid_list?.forEach((u) => unlicensed.add(u));
         const items = page.external_contact_list.map((e) => ({ contact: e.external_contact, follow: e.follow_info }));
-        await this.ds.transaction((em) => new ContactWriter(em).upsertContacts(items, run.startedAt));
+        await transactionWithRetry(this.ds, (em) => new ContactWriter(em).upsertContacts(items, run.startedAt));
         run.counts!.relations += items.length;
         run.counts!.unlicensed = [...unlicensed].sort();
         cursor = page.next_cursor ?? "";
