@@ -51,19 +51,12 @@ export class GroupWriter {
       wecomCreatedAt: d.create_time ? new Date(d.create_time * 1000) : null,
       syncedAt: now,
     };
-    const existing = await groups.findOneBy({ chatId: d.chat_id });
+    const groupId = Number(locked.id);
     // Same member_version: WeCom says the members have not changed since we last wrote them.
     const membersUnchanged = Boolean(
-      existing && d.member_version && existing.memberVersion === d.member_version && existing.status === "active",
+      d.member_version && locked.member_version === d.member_version && locked.status === "active",
     );
-    let groupId: number;
-    if (existing) {
-      groupId = existing.id;
-      await groups.update({ id: groupId }, { ...fields, updatedAt: now });
-    } else {
-      groupId = (await groups.insert({ chatId: d.chat_id, ...fields, createdAt: now, updatedAt: now })).identifiers[0]!
-        .id as number;
-    }
+    await groups.update({ id: groupId }, { ...fields, updatedAt: now });
     if (!membersUnchanged) await this.writeMembers(groupId, d, now);
     return { groupId, members: d.member_list.length, changed: !membersUnchanged };
   }
