@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import { migrate } from "../db/database.ts";
-import { seedDemo } from "../demo/seed-demo.ts";
+import { isDatabaseEmpty, seedDemo } from "../demo/seed-demo.ts";
 import { CliError, cliContext, withDatabase } from "./cli-context.ts";
 
 export const positiveInt = (name: string) => (value: string) => {
@@ -23,6 +23,7 @@ export function seedCommands(): Command {
       if (config.wecom.mode === "live") throw new CliError("refusing to seed demo data with WECOM_MODE=live");
       await withDatabase(config, async (ds) => {
         await migrate(ds);
+        if (!(await isDatabaseEmpty(ds))) throw new CliError("the database already holds a corp; seed the demo into an empty database");
         const result = await seedDemo(ds, {
           seed: opts.seed,
           customers: opts.customers,

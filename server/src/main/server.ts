@@ -10,6 +10,8 @@ import type { JobRunner } from "../jobs/job-runner.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
 import { createLogger } from "../platform/logger.ts";
 import { withLocalSecrets } from "./local-secrets.ts";
+import { liveWecom, startDemoSimulator, type SimListening } from "./wecom-setup.ts";
+import type { WecomSimulator } from "../wecom/simulator/index.ts";
 
 export interface RunningServer {
   url: string;
@@ -18,6 +20,8 @@ export interface RunningServer {
   jobs: JobRunner;
   config: Config;
   seeded: DemoResult | null;
+  /** the demo's WeCom simulator (simulator mode without injected WeCom deps) */
+  simulator?: WecomSimulator;
   /** stops accepting connections, lets requests and jobs finish, closes the database */
   close(): Promise<void>;
 }
@@ -47,11 +51,19 @@ export async function startServer(rawConfig: Config, opts: StartOptions = {}): P
       log.info("empty database in simulator mode: generating the demo corp");
       seeded = await seedDemo(ds, { now: clock.now() });
     }
+    let wecom = opts.wecom;
+    let simulator: { sim: WecomSimulator; listening: SimListening } | undefined;
+    if (!wecom && config.wecom.mode === "simulator") {
+      const started = await startDemoSimulator(ds, clock, log);
+      wecom = started.wecom;
+      simulator = started;
+    }
+    else if (!wecom && config.wecom.mode === "live") wecom = liveWecom(config, clock, log);
     const app = createApp(config, {
       ds,
       clock,
       logger: log,
-      wecom: opts.wecom,
+      wecom,
       nonce: opts.nonce,
       webAdminDist: opts.webAdminDist,
       webSidebarDist: opts.webSidebarDist,
@@ -65,6 +77,7 @@ export async function startServer(rawConfig: Config, opts: StartOptions = {}): P
     const address = server.address() as AddressInfo;
     const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
     const url = `http://${host}:${address.port}`;
+    simulator?.sim.setCallbackUrl(`${url}/wecom/callback`);
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -73,6 +86,7 @@ export async function startServer(rawConfig: Config, opts: StartOptions = {}): P
       jobs,
       config,
       seeded,
+      simulator: simulator?.sim,
       close: () =>
         (closing ??= (async () => {
           await new Promise<void>((resolve) => {
@@ -80,6 +94,7 @@ export async function startServer(rawConfig: Config, opts: StartOptions = {}): P
             server.closeIdleConnections();
           });
           await jobs.stop();
+          await simulator?.listening.close();
           await ds.destroy();
         })()),
     };
