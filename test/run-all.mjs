@@ -28,7 +28,8 @@ let passed = 0,
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, "utf8"));
   passed = r.numPassedTests;
-  failed = r.numFailedTests + (r.numFailedTestSuites ?? 0);
+  // a file that failed outside any test (import error, hook) has no failed test: count the file
+  failed = r.numFailedTests || r.numFailedTestSuites || 0;
   skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
 }
 if (run.status !== 0 && failed === 0) failed = 1; // a crash or an error outside tests still fails

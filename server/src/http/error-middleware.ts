@@ -32,10 +32,13 @@ export function errorMiddleware(): Middleware<AppState> {
       }
       const httpErr = err as HttpErrorLike;
       const status = httpErr.status ?? httpErr.statusCode;
-      if (status && status >= 400 && status < 500 && httpErr.expose) {
+      if (status && status >= 400 && status < 500) {
+        // the body parsers' errors: a client mistake, never a server fault
+        const badJson = err instanceof SyntaxError;
         ctx.status = status;
-        const code = status === 413 ? "payload_too_large" : status === 415 ? "unsupported_media_type" : "bad_request";
-        ctx.body = { error: { code, message: httpErr.message ?? "Bad request", details: {} } };
+        const code = badJson ? "invalid_json" : status === 413 ? "payload_too_large" : status === 415 ? "unsupported_media_type" : "bad_request";
+        const message = badJson ? "Request body is not valid JSON" : httpErr.expose ? (httpErr.message ?? "Bad request") : "Bad request";
+        ctx.body = { error: { code, message, details: {} } };
         return;
       }
       ctx.state.log.error({ err }, "unexpected error");
