@@ -1,6 +1,6 @@
 // Simplified Chinese: the default language and the shape every other locale must match.
 const zhCN = {
-  app: { name: "思域", title: "思域 · 管理后台" },
+  app: { name: "私域", title: "私域 · 管理后台" },
   common: { retry: "重试", loading: "加载中…", empty: "暂无数据", language: "语言" },
   errors: {
     network: "网络连接失败，请检查网络后重试",
@@ -11,7 +11,7 @@ const zhCN = {
   roles: { hq_admin: "总部管理员", hq_operator: "总部运营", store_manager: "门店店长", staff: "员工" },
   header: { logout: "退出登录" },
   login: {
-    title: "登录思域",
+    title: "登录私域",
     subtitle: "企业微信私域运营平台",
     username: "用户名",
     password: "密码",

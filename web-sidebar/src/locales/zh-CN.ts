@@ -1,6 +1,6 @@
 // Simplified Chinese: the default language and the shape every other locale must match.
 const zhCN = {
-  app: { title: "思域" },
+  app: { title: "私域" },
   common: { retry: "重试", loading: "加载中…", empty: "暂无数据", language: "语言" },
   errors: {
     network: "网络连接失败，请检查网络后重试",
