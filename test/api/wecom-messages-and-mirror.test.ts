@@ -55,21 +55,19 @@ describe(`tag mirror into WeCom corp tags (${testDialect()})`, () => {
       .getRepository(TagGroup)
       .save({ code: "rfm", name: "RFM", source: "rfm", sort: 0, wecomGroupId: null, createdAt: now, updatedAt: now });
     const mk = (code: string, name: string, mirror: boolean) =>
-      s.ds
-        .getRepository(Tag)
-        .save({
-          groupId: group.id,
-          code,
-          name,
-          source: "rfm" as const,
-          isSystem: true,
-          mirrorToWecom: mirror,
-          wecomTagId: null,
-          sort: 0,
-          deletedAt: null,
-          createdAt: now,
-          updatedAt: now,
-        });
+      s.ds.getRepository(Tag).save({
+        groupId: group.id,
+        code,
+        name,
+        source: "rfm" as const,
+        isSystem: true,
+        mirrorToWecom: mirror,
+        wecomTagId: null,
+        sort: 0,
+        deletedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      });
     const value = await mk("rfm:important_value", "重要价值客户", true);
     const retain = await mk("rfm:important_retain", "重要挽留客户", true);
     const hidden = await mk("rfm:general_keep", "一般保持客户", false);

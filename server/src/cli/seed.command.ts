@@ -23,7 +23,8 @@ export function seedCommands(): Command {
       if (config.wecom.mode === "live") throw new CliError("refusing to seed demo data with WECOM_MODE=live");
       await withDatabase(config, async (ds) => {
         await migrate(ds);
-        if (!(await isDatabaseEmpty(ds))) throw new CliError("the database already holds a corp; seed the demo into an empty database");
+        if (!(await isDatabaseEmpty(ds)))
+          throw new CliError("the database already holds a corp; seed the demo into an empty database");
         const result = await seedDemo(ds, {
           seed: opts.seed,
           customers: opts.customers,

@@ -36,8 +36,18 @@ export function errorMiddleware(): Middleware<AppState> {
         // the body parsers' errors: a client mistake, never a server fault
         const badJson = err instanceof SyntaxError;
         ctx.status = status;
-        const code = badJson ? "invalid_json" : status === 413 ? "payload_too_large" : status === 415 ? "unsupported_media_type" : "bad_request";
-        const message = badJson ? "Request body is not valid JSON" : httpErr.expose ? (httpErr.message ?? "Bad request") : "Bad request";
+        const code = badJson
+          ? "invalid_json"
+          : status === 413
+            ? "payload_too_large"
+            : status === 415
+              ? "unsupported_media_type"
+              : "bad_request";
+        const message = badJson
+          ? "Request body is not valid JSON"
+          : httpErr.expose
+            ? (httpErr.message ?? "Bad request")
+            : "Bad request";
         ctx.body = { error: { code, message, details: {} } };
         return;
       }

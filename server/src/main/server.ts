@@ -11,6 +11,7 @@ import { systemClock, type Clock } from "../platform/clock.ts";
 import { createLogger } from "../platform/logger.ts";
 import { withLocalSecrets } from "./local-secrets.ts";
 import { liveWecom, startDemoSimulator, type SimListening } from "./wecom-setup.ts";
+import { demoActivityJob } from "./demo-activity.ts";
 import type { WecomSimulator } from "../wecom/simulator/index.ts";
 
 export interface RunningServer {
@@ -57,8 +58,7 @@ export async function startServer(rawConfig: Config, opts: StartOptions = {}): P
       const started = await startDemoSimulator(ds, clock, log);
       wecom = started.wecom;
       simulator = started;
-    }
-    else if (!wecom && config.wecom.mode === "live") wecom = liveWecom(config, clock, log);
+    } else if (!wecom && config.wecom.mode === "live") wecom = liveWecom(config, clock, log);
     const app = createApp(config, {
       ds,
       clock,
@@ -69,6 +69,7 @@ export async function startServer(rawConfig: Config, opts: StartOptions = {}): P
       webSidebarDist: opts.webSidebarDist,
     });
     const jobs = app.jobs;
+    if (simulator) jobs.register(demoActivityJob(simulator.sim, clock));
     if (opts.startJobs !== false) jobs.start();
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.koa.listen(config.port, config.host, () => resolve(s));

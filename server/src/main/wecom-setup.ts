@@ -15,8 +15,19 @@ const WECOM_API = "https://qyapi.weixin.qq.com/cgi-bin/";
 /** Live mode: the one client pointed at WeCom (or WECOM_API_BASE), with the configured secrets. */
 export function liveWecom(config: Config, clock: Clock, log: Logger): WecomDeps {
   const w = config.wecom;
-  const client = new WecomClient({ baseUrl: w.apiBase ?? WECOM_API, corpId: w.corpId!, secret: w.secret!, agentId: w.agentId, clock, logger: log });
-  return { client, callbackCrypto: w.callbackToken && w.callbackAesKey ? new CallbackCrypto(w.callbackToken, w.callbackAesKey, w.corpId!) : null };
+  const client = new WecomClient({
+    baseUrl: w.apiBase ?? WECOM_API,
+    corpId: w.corpId!,
+    secret: w.secret!,
+    agentId: w.agentId,
+    clock,
+    logger: log,
+  });
+  return {
+    client,
+    callbackCrypto:
+      w.callbackToken && w.callbackAesKey ? new CallbackCrypto(w.callbackToken, w.callbackAesKey, w.corpId!) : null,
+  };
 }
 
 /**
@@ -32,6 +43,17 @@ export async function startDemoSimulator(
   const sim = createWecomSimulator(corp, { now: () => clock.now().getTime() });
   const listening = await sim.listen(0, "127.0.0.1");
   log.info({ url: listening.url }, "WeCom simulator listening");
-  const client = new WecomClient({ baseUrl: listening.url, corpId: corp.corpId, secret: corp.secret, agentId: corp.agentId, clock, logger: log });
-  return { wecom: { client, callbackCrypto: new CallbackCrypto(corp.callbackToken, corp.callbackAesKey, corp.corpId) }, sim, listening };
+  const client = new WecomClient({
+    baseUrl: listening.url,
+    corpId: corp.corpId,
+    secret: corp.secret,
+    agentId: corp.agentId,
+    clock,
+    logger: log,
+  });
+  return {
+    wecom: { client, callbackCrypto: new CallbackCrypto(corp.callbackToken, corp.callbackAesKey, corp.corpId) },
+    sim,
+    listening,
+  };
 }
