@@ -29,7 +29,11 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: "vue", priority: 30, test: /node_modules[\\/](vue|@vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/ },
-            { name: "element-plus", priority: 20, test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@vueuse)[\\/]/ },
+            {
+              name: "element-plus",
+              priority: 20,
+              test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@vueuse)[\\/]/,
+            },
             { name: "echarts", priority: 10, test: /node_modules[\\/](echarts|zrender|vue-echarts)[\\/]/ },
           ],
         },

@@ -64,6 +64,18 @@ describe(`siyu CLI (${testDialect()})`, () => {
     expect(weak.stderr).toContain("password: must be at least 8 characters");
   });
 
+  it("seeds a small demo and syncs it from the simulator", async () => {
+    const seeded = await siyu(["seed", "demo", "--customers", "200", "--orders", "1000", "--groups", "4"], env);
+    expect(seeded.code).toBe(0);
+    expect(seeded.stdout).toContain("200 customers");
+    const again = await siyu(["seed", "demo"], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("already holds a corp");
+    const sync = await siyu(["wecom", "sync"], env);
+    expect(sync.code).toBe(0);
+    expect(sync.stdout).toMatch(/sync done: 15 staff, \d+ customers, \d+ relations \(0 gone\), 0 corp tags, 4 groups/);
+  });
+
   it("refuses to start with a bad DATABASE_URL, naming it", async () => {
     const res = await siyu(["start", "--no-build"], { DATABASE_URL: "postgres://nope/db", DATA_DIR: db.dataDir });
     expect(res.code).toBe(1);

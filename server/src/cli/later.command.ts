@@ -26,7 +26,5 @@ export function laterCommands(): Command[] {
     .requiredOption("--out <file>", "output file")
     .action(notYet("siyu rfm export"));
 
-  const wecom = new Command("wecom").description("WeCom integration");
-  wecom.command("sync").description("full sync of staff, customers and groups").action(notYet("siyu wecom sync"));
-  return [imp, rfm, wecom];
+  return [imp, rfm];
 }

@@ -7,6 +7,7 @@ import { seedCommands } from "./seed.command.ts";
 import { startCommand } from "./start.command.ts";
 import { usersCommands } from "./users.command.ts";
 import { laterCommands } from "./later.command.ts";
+import { wecomCommands } from "./wecom.command.ts";
 
 export function buildProgram(): Command {
   const program = new Command("siyu")
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   program.addCommand(dbCommands());
   program.addCommand(seedCommands());
   program.addCommand(usersCommands());
+  program.addCommand(wecomCommands());
   for (const c of laterCommands()) program.addCommand(c);
   // every subcommand throws instead of exiting, so main() decides the exit code
   const override = (c: Command) => {

@@ -29,16 +29,28 @@ describe("http client", () => {
     mockFetch(409, { error: { code: "conflict", message: "用户名已存在", details: { field: "username" } } });
     const error = await http.get("/api/v1/x").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 409, code: "conflict", message: "用户名已存在", details: { field: "username" } });
+    expect(error).toMatchObject({
+      status: 409,
+      code: "conflict",
+      message: "用户名已存在",
+      details: { field: "username" },
+    });
   });
 
   it("falls back to the HTTP status when the body is not the error envelope", async () => {
     mockFetch(502, "<html>Bad gateway</html>", "Bad Gateway");
-    await expect(http.get("/api/v1/x")).rejects.toMatchObject({ status: 502, code: "http_502", message: "Bad Gateway" });
+    await expect(http.get("/api/v1/x")).rejects.toMatchObject({
+      status: 502,
+      code: "http_502",
+      message: "Bad Gateway",
+    });
   });
 
   it("turns a network failure into status 0", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))),
+    );
     await expect(http.get("/api/v1/x")).rejects.toMatchObject({ status: 0, code: "network_error" });
   });
 

@@ -11,10 +11,13 @@ function deferred<T>() {
 describe("useAsyncData", () => {
   it("tracks loading, data and error", async () => {
     let fail = true;
-    const state = useAsyncData(async () => {
-      if (fail) throw new Error("nope");
-      return 42;
-    }, { immediate: false });
+    const state = useAsyncData(
+      async () => {
+        if (fail) throw new Error("nope");
+        return 42;
+      },
+      { immediate: false },
+    );
     await state.run();
     expect(state.error.value).toBeInstanceOf(Error);
     fail = false;

@@ -35,7 +35,11 @@ const en: MessageSchema = {
     },
     hints: { followRelations: "{count} follow relations", groupMembers: "{count} group members" },
     chart: { title: "Orders and revenue by month", orders: "Orders", revenue: "Revenue (¥)" },
-    segments: { title: "Customer segments", emptyHint: "RFM segments are not computed yet", count: "{count} customers" },
+    segments: {
+      title: "Customer segments",
+      emptyHint: "RFM segments are not computed yet",
+      count: "{count} customers",
+    },
   },
 };
 

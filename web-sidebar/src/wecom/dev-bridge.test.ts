@@ -9,7 +9,10 @@ describe("dev bridge", () => {
   });
 
   it("reads a simulated chat context from the query string", async () => {
-    const single = createDevBridge({ openStaffPicker: vi.fn(), search: () => "?entry=single_chat_tools&externalUserId=wm1" });
+    const single = createDevBridge({
+      openStaffPicker: vi.fn(),
+      search: () => "?entry=single_chat_tools&externalUserId=wm1",
+    });
     await expect(single.currentContext()).resolves.toEqual({ entry: "single_chat_tools", externalUserId: "wm1" });
     const group = createDevBridge({ openStaffPicker: vi.fn(), search: () => "?entry=group_chat_tools&chatId=wr1" });
     await expect(group.currentContext()).resolves.toEqual({ entry: "group_chat_tools", chatId: "wr1" });

@@ -57,7 +57,9 @@ describe("jssdk bridge", () => {
 
   it("turns jssdk failures into errors", async () => {
     vi.mocked(ww.sendChatMessage).mockRejectedValue({ errMsg: "sendChatMessage:fail no permission", errCode: 1 });
-    await expect(createJssdkBridge(boot).sendMaterial({ type: "text", content: "hi" })).rejects.toThrow(/no permission/);
+    await expect(createJssdkBridge(boot).sendMaterial({ type: "text", content: "hi" })).rejects.toThrow(
+      /no permission/,
+    );
   });
 
   it("maps entries and messages", () => {

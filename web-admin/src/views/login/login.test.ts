@@ -19,7 +19,9 @@ async function mountLogin() {
     ],
   });
   await router.push("/login?redirect=/reports");
-  const wrapper = mount(LoginPage, { global: { plugins: [createPinia(), createAppI18n("zh-CN"), router, ElementPlus] } });
+  const wrapper = mount(LoginPage, {
+    global: { plugins: [createPinia(), createAppI18n("zh-CN"), router, ElementPlus] },
+  });
   return { wrapper, router };
 }
 

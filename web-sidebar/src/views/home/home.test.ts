@@ -44,7 +44,9 @@ describe("home page", () => {
   });
 
   it("shows an error with retry", async () => {
-    vi.mocked(sidebarApi.getMe).mockRejectedValueOnce(new ApiError(500, "internal", "服务器错误")).mockResolvedValueOnce(sampleMe);
+    vi.mocked(sidebarApi.getMe)
+      .mockRejectedValueOnce(new ApiError(500, "internal", "服务器错误"))
+      .mockResolvedValueOnce(sampleMe);
     const { wrapper } = mountHome();
     await flushPromises();
     expect(wrapper.find('[data-test="home-error"]').text()).toContain("服务器错误");
