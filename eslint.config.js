@@ -23,6 +23,10 @@ export default tseslint.config(
       "vue/max-attributes-per-line": "off",
       "vue/singleline-html-element-content-newline": "off",
       "vue/html-self-closing": "off",
+      // layout is Prettier's job
+      "vue/multiline-html-element-content-newline": "off",
+      "vue/html-indent": "off",
+      "vue/html-closing-bracket-newline": "off",
     },
   },
   {

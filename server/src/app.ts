@@ -147,7 +147,7 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
     callbacks = callbackRoutes(
       () => crypto,
       inbox,
-      (id) => void inbox.process(id).catch((err) => logger.error({ err }, "event processing failed")),
+      (id) => void jobs.background(inbox.process(id)).catch((err) => logger.error({ err }, "event processing failed")),
     );
   }
 

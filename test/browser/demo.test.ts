@@ -51,6 +51,22 @@ describe("the demo in a browser", () => {
     await shot(page, "admin-dashboard");
     expect(errors).toEqual([]);
 
+    // the WeCom sync page: one click, a moving bar, the result against the simulator
+    await page.locator('[data-test="menu-wecomSync"]').click();
+    await page.locator('[data-test="sync-start"]').click();
+    await expect
+      .poll(() => page.locator('[data-test="sync-status"]').textContent(), { timeout: 30_000 })
+      .toContain("已完成");
+    const run = (await server.ds.query("SELECT counts FROM sync_runs ORDER BY id DESC LIMIT 1"))[0];
+    const synced = JSON.parse(run.counts);
+    expect(synced.staff).toBe(15);
+    const countsText = await page.locator('[data-test="sync-counts"]').textContent();
+    for (const n of [synced.staff, synced.customers, synced.relations, synced.groups, synced.members])
+      expect(countsText).toContain(String(n));
+    await page.waitForTimeout(800); // the progress bar animates to its width
+    await shot(page, "admin-wecom-sync");
+    expect(errors).toEqual([]);
+
     await page.locator('[data-test="logout"]').click();
     await page.waitForURL(/\/login/);
     await page.close();

@@ -86,6 +86,11 @@ export class JobRunner {
     return "started";
   }
 
+  /** Work started outside a job (e.g. a callback processed after its ack) that stop() must wait for. */
+  background<T>(p: Promise<T>): Promise<T> {
+    return this.track(p);
+  }
+
   has(name: string): boolean {
     return this.jobs.has(name);
   }

@@ -43,8 +43,11 @@ export function demoActivityJob(sim: WecomSimulator, clock: Clock): JobDefinitio
           { welcomeCode: true },
         );
       }
-      const groups = [...sim.state.groups.values()].filter((g) => !g.dismissed && g.owner === guide.userid);
-      const group = groups[tick % Math.max(groups.length, 1)];
+      // into one of the guide's groups, or any group when the guide owns none
+      const all = [...sim.state.groups.values()].filter((g) => !g.dismissed);
+      const own = all.filter((g) => g.owner === guide.userid);
+      const pool = own.length ? own : all;
+      const group = pool[tick % Math.max(pool.length, 1)];
       if (group && !group.members.some((m) => m.userid === externalUserid)) {
         await sim.joinGroup(group.chat_id, {
           userid: externalUserid,

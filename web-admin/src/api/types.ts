@@ -43,3 +43,26 @@ export interface DashboardSummary {
   segments: SegmentCount[];
   ordersByMonth: MonthlyOrders[];
 }
+
+export type SyncPhase = "staff" | "customers" | "tags" | "groups" | "finish";
+
+export interface SyncRunView {
+  id: number;
+  status: "running" | "done" | "failed";
+  phase: SyncPhase;
+  triggeredBy: string;
+  error: string | null;
+  startedAt: string;
+  heartbeatAt: string;
+  finishedAt: string | null;
+  counts: {
+    staff: number;
+    customers: number;
+    relations: number;
+    relationsGone: number;
+    tags: number;
+    groups: number;
+    members: number;
+    unlicensed: string[];
+  } | null;
+}

@@ -1,5 +1,6 @@
 import type { Component } from "vue";
 import type { MessageSchema } from "@/locales/zh-CN";
+import type { UserRole } from "@/api/types";
 
 export interface MenuItem {
   /** Route path the entry links to. */
@@ -7,7 +8,12 @@ export interface MenuItem {
   /** i18n key under "menu". */
   title: keyof MessageSchema["menu"];
   icon?: Component;
+  /** Roles that see the entry; every admin role when omitted. */
+  roles?: UserRole[];
 }
 
 // The left menu, in display order. A new page adds one line here and one route in routes.ts.
-export const menuItems: MenuItem[] = [{ path: "/", title: "dashboard" }];
+export const menuItems: MenuItem[] = [
+  { path: "/", title: "dashboard" },
+  { path: "/wecom/sync", title: "wecomSync", roles: ["hq_admin", "hq_operator"] },
+];

@@ -27,6 +27,12 @@ export const routes: RouteRecordRaw[] = [
         component: () => import("@/views/dashboard/index.vue"),
         meta: { title: "dashboard" },
       },
+      {
+        path: "wecom/sync",
+        name: "wecom-sync",
+        component: () => import("@/views/wecom-sync/index.vue"),
+        meta: { title: "wecomSync" },
+      },
     ],
   },
   { path: "/:pathMatch(.*)*", redirect: "/" },
