@@ -15,6 +15,8 @@ import { JobLease } from "../jobs/job-lease.entity.ts";
 import { WecomEvent } from "../wecom/wecom-event.entity.ts";
 import { SyncRun } from "../modules/wecom-sync/sync-run.entity.ts";
 import { AppMessage } from "../modules/notifications/app-message.entity.ts";
+import { RfmScratch } from "../modules/rfm/rfm-scratch.entity.ts";
+import { ImportError, ImportJob } from "../modules/imports/import-job.entity.ts";
 
 /** Every entity; the migrations in /migrations create exactly these tables (a test checks it). */
 export const entities = [
@@ -51,4 +53,7 @@ export const entities = [
   WecomEvent,
   SyncRun,
   AppMessage,
+  RfmScratch,
+  ImportJob,
+  ImportError,
 ];
