@@ -37,6 +37,10 @@ import { WecomEventHandlers } from "./modules/wecom-callbacks/event-handlers.ts"
 import { WelcomeSender } from "./modules/wecom-callbacks/welcome-sender.ts";
 import { WecomSyncService } from "./modules/wecom-sync/wecom-sync.service.ts";
 import { SYNC_JOB, wecomSyncRoutes } from "./modules/wecom-sync/wecom-sync.routes.ts";
+import { CustomersService } from "./modules/customers/customers.service.ts";
+import { customersRoutes } from "./modules/customers/customers.routes.ts";
+import { TagsService } from "./modules/tags/tags.service.ts";
+import { tagsRoutes } from "./modules/tags/tags.routes.ts";
 
 export interface WecomDeps {
   client: WecomClient;
@@ -75,6 +79,8 @@ export interface SiyuApp {
     dashboard: DashboardService;
     sidebar: SidebarService;
     settings: SettingsService;
+    customers: CustomersService;
+    tags: TagsService;
     wecom?: WecomServices;
   };
   logger: Logger;
@@ -98,11 +104,15 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   const sidebar = new SidebarService(ds);
   const settings = new SettingsService(ds, clock);
   const staffOnly = requireStaff(codec, sidebar, clock);
+  const customers = new CustomersService(ds);
+  const tags = new TagsService(ds, clock);
 
   const apiRoutes = [
     authRoutes(auth, codec, clock),
     dashboardRoutes(dashboard),
     sidebarRoutes(config, sidebar, codec, clock),
+    customersRoutes(customers),
+    tagsRoutes(tags, customers),
   ];
   let wecom: WecomServices | undefined;
   let callbacks: Router<AppState> | undefined;
@@ -167,5 +177,5 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
     .use(singlePageApp("/sidebar/", deps.webSidebarDist ?? WEB_SIDEBAR_DIST))
     .use(singlePageApp("/", deps.webAdminDist ?? WEB_ADMIN_DIST));
 
-  return { koa, jobs, services: { auth, dashboard, sidebar, settings, wecom }, logger };
+  return { koa, jobs, services: { auth, dashboard, sidebar, settings, customers, tags, wecom }, logger };
 }

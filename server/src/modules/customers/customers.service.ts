@@ -1,0 +1,295 @@
+import type { DataSource } from "typeorm";
+import { num, placeholders, readTime } from "../../db/dialect.ts";
+import { NotFoundError } from "../../http/errors.ts";
+import type { UserView } from "../auth/auth.schemas.ts";
+import type { CustomerListItem, CustomerListQuery, Paged } from "./customers.schemas.ts";
+
+const SORTS: Record<CustomerListQuery["sort"], string> = {
+  id: "c.id ASC",
+  "-id": "c.id DESC",
+  recency: "COALESCE(r.recency_days, 2147483647) ASC, c.id ASC",
+  "-recency": "COALESCE(r.recency_days, -1) DESC, c.id ASC",
+  frequency: "COALESCE(r.frequency, -1) ASC, c.id ASC",
+  "-frequency": "COALESCE(r.frequency, -1) DESC, c.id ASC",
+  monetary: "COALESCE(r.monetary_cents, -1) ASC, c.id ASC",
+  "-monetary": "COALESCE(r.monetary_cents, -1) DESC, c.id ASC",
+  name: "c.name ASC, c.id ASC",
+};
+
+/**
+ * The customer list behind the admin's table, segments and exports: every filter compiles to a
+ * bound-parameter SQL condition (never text from the request), the same on both databases. A
+ * store manager sees only customers followed by staff of their stores.
+ */
+export class CustomersService {
+  constructor(private readonly ds: DataSource) {}
+
+  /** WHERE conditions and parameters for a filter; also used by segments and CSV export. */
+  where(q: Partial<CustomerListQuery>, user?: UserView): { sql: string; params: unknown[] } {
+    const conds: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, ...p: unknown[]) => {
+      conds.push(sql);
+      params.push(...p);
+    };
+    const inStores = (stores: number[]) =>
+      add(
+        `EXISTS (SELECT 1 FROM follow_relations f JOIN staff_stores ss ON ss.staff_id = f.staff_id
+                  WHERE f.customer_id = c.id AND f.status = 'active' AND ss.store_id IN (${placeholders(stores.length)}))`,
+        ...stores,
+      );
+    if (user?.role === "store_manager") inStores(user.storeIds.length ? user.storeIds : [0]);
+    if (q.store?.length) inStores(q.store);
+    if (q.owner?.length)
+      add(
+        `EXISTS (SELECT 1 FROM follow_relations f JOIN staff s ON s.id = f.staff_id
+                  WHERE f.customer_id = c.id AND f.status = 'active' AND s.userid IN (${placeholders(q.owner.length)}))`,
+        ...q.owner,
+      );
+    if (q.tagsAny?.length)
+      add(
+        `EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.customer_id = c.id AND ct.tag_id IN (${placeholders(q.tagsAny.length)}))`,
+        ...q.tagsAny,
+      );
+    if (q.tagsAll?.length) {
+      const all = [...new Set(q.tagsAll)];
+      add(
+        `(SELECT COUNT(*) FROM customer_tags ct WHERE ct.customer_id = c.id AND ct.tag_id IN (${placeholders(all.length)})) = ?`,
+        ...all,
+        all.length,
+      );
+    }
+    if (q.tagsNone?.length)
+      add(
+        `NOT EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.customer_id = c.id AND ct.tag_id IN (${placeholders(q.tagsNone.length)}))`,
+        ...q.tagsNone,
+      );
+    if (q.segment?.length) add(`r.segment IN (${placeholders(q.segment.length)})`, ...q.segment);
+    if (q.lifecycle?.length)
+      add(`COALESCE(r.lifecycle, 'prospect') IN (${placeholders(q.lifecycle.length)})`, ...q.lifecycle);
+    const range = (col: string, lo?: number, hi?: number) => {
+      if (lo !== undefined) add(`${col} >= ?`, lo);
+      if (hi !== undefined) add(`${col} <= ?`, hi);
+    };
+    range("r.r_score", q.rMin, q.rMax);
+    range("r.f_score", q.fMin, q.fMax);
+    range("r.m_score", q.mMin, q.mMax);
+    range("r.recency_days", q.recencyMin, q.recencyMax);
+    range("r.frequency", q.frequencyMin, q.frequencyMax);
+    range("r.monetary_cents", q.monetaryMin, q.monetaryMax);
+    if (q.q) {
+      // "!" escapes LIKE wildcards on both databases (a backslash is read differently by each)
+      const like = `%${q.q.replace(/[!%_]/g, (m) => `!${m}`)}%`;
+      add(
+        `(c.name LIKE ? ESCAPE '!' OR c.mobile = ? OR c.external_userid = ? OR c.member_no = ?
+          OR EXISTS (SELECT 1 FROM follow_relations f WHERE f.customer_id = c.id AND f.remark LIKE ? ESCAPE '!'))`,
+        like,
+        q.q,
+        q.q,
+        q.q,
+        like,
+      );
+    }
+    return { sql: conds.length ? `WHERE ${conds.join(" AND ")}` : "", params };
+  }
+
+  async list(q: CustomerListQuery, user: UserView): Promise<Paged<CustomerListItem>> {
+    const { sql, params } = this.where(q, user);
+    const from = "FROM customers c LEFT JOIN customer_rfm r ON r.customer_id = c.id";
+    const total = num((await this.ds.query(`SELECT COUNT(*) AS n ${from} ${sql}`, params))[0]?.n);
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT c.id, c.external_userid, c.name, c.gender, r.segment, r.lifecycle, r.r_score, r.f_score, r.m_score,
+              r.recency_days, r.frequency, r.monetary_cents, r.last_paid_at
+         ${from} ${sql} ORDER BY ${SORTS[q.sort]} LIMIT ? OFFSET ?`,
+      [...params, q.pageSize, (q.page - 1) * q.pageSize],
+    );
+    const ids = rows.map((r) => Number(r.id));
+    const owners = await this.ownersOf(ids);
+    const tags = await this.tagsOf(ids);
+    const opt = (v: unknown) => (v === null || v === undefined ? null : num(v));
+    return {
+      page: q.page,
+      pageSize: q.pageSize,
+      total,
+      items: rows.map((r) => ({
+        id: Number(r.id),
+        externalUserid: (r.external_userid as string) ?? null,
+        name: String(r.name),
+        gender: num(r.gender),
+        segment: (r.segment as string) ?? null,
+        lifecycle: (r.lifecycle as string) ?? null,
+        rScore: opt(r.r_score),
+        fScore: opt(r.f_score),
+        mScore: opt(r.m_score),
+        recencyDays: opt(r.recency_days),
+        frequency: opt(r.frequency),
+        monetaryCents: opt(r.monetary_cents),
+        lastPaidAt: readTime(r.last_paid_at)?.toISOString() ?? null,
+        owners: owners.get(Number(r.id)) ?? [],
+        tags: tags.get(Number(r.id)) ?? [],
+      })),
+    };
+  }
+
+  /** 404 unless the customer exists and is in the user's scope (as if it did not exist). */
+  async assertVisible(customerId: number, user: UserView): Promise<void> {
+    const { sql, params } = this.where({}, user);
+    const cond = sql ? `${sql} AND c.id = ?` : "WHERE c.id = ?";
+    const rows = await this.ds.query(
+      `SELECT c.id FROM customers c LEFT JOIN customer_rfm r ON r.customer_id = c.id ${cond}`,
+      [...params, customerId],
+    );
+    if (!rows.length) throw new NotFoundError("No such customer");
+  }
+
+  async profile(customerId: number, user: UserView) {
+    await this.assertVisible(customerId, user);
+    const [c] = await this.ds.query(
+      `SELECT c.id, c.external_userid, c.name, c.avatar, c.gender, c.type, c.unionid, c.mobile, c.member_no, c.corp_name, c.source,
+              c.do_not_disturb, c.created_at, r.segment, r.lifecycle, r.r_score, r.f_score, r.m_score, r.recency_days, r.frequency,
+              r.monetary_cents, r.first_paid_at, r.last_paid_at, r.computation_id
+         FROM customers c LEFT JOIN customer_rfm r ON r.customer_id = c.id WHERE c.id = ?`,
+      [customerId],
+    );
+    const follows = await this.ds.query(
+      `SELECT s.userid, s.name AS staff_name, f.remark, f.description, f.state, f.add_way, f.status, f.added_at, f.ended_at
+         FROM follow_relations f JOIN staff s ON s.id = f.staff_id WHERE f.customer_id = ? ORDER BY f.added_at`,
+      [customerId],
+    );
+    const orders = await this.ds.query(
+      `SELECT order_no, paid_at, amount_cents, refund_cents, status, store_code FROM orders WHERE customer_id = ? ORDER BY paid_at DESC LIMIT 50`,
+      [customerId],
+    );
+    const [totals] = await this.ds.query(
+      `SELECT COUNT(*) AS n, COALESCE(SUM(amount_cents - refund_cents), 0) AS net FROM orders WHERE customer_id = ? AND status = 'paid'`,
+      [customerId],
+    );
+    const history = await this.ds.query(
+      `SELECT h.kind, h.from_value, h.to_value, h.as_of, h.actor, t.name AS tag_name FROM tag_history h
+         LEFT JOIN tags t ON t.id = h.tag_id WHERE h.customer_id = ? ORDER BY h.id DESC LIMIT 50`,
+      [customerId],
+    );
+    const groups = await this.ds.query(
+      `SELECT g.id, g.chat_id, g.name, m.joined_at, m.last_message_at, m.message_count FROM group_members m
+         JOIN customer_groups g ON g.id = m.group_id WHERE m.customer_id = ? AND m.left_at IS NULL AND g.status = 'active'`,
+      [customerId],
+    );
+    const notes = await this.ds.query(
+      `SELECT n.id, n.body, n.created_at, s.name AS staff_name FROM customer_notes n LEFT JOIN staff s ON s.id = n.staff_id
+        WHERE n.customer_id = ? ORDER BY n.id DESC LIMIT 50`,
+      [customerId],
+    );
+    const t = (v: unknown) => readTime(v)?.toISOString() ?? null;
+    const opt = (v: unknown) => (v === null || v === undefined ? null : num(v));
+    return {
+      customer: {
+        id: Number(c.id),
+        externalUserid: c.external_userid,
+        name: c.name,
+        avatar: c.avatar,
+        gender: num(c.gender),
+        type: num(c.type),
+        unionid: c.unionid,
+        mobile: c.mobile,
+        memberNo: c.member_no,
+        corpName: c.corp_name,
+        source: c.source,
+        doNotDisturb: Boolean(num(c.do_not_disturb)),
+        createdAt: t(c.created_at),
+      },
+      rfm: c.lifecycle
+        ? {
+            segment: c.segment,
+            lifecycle: c.lifecycle,
+            rScore: opt(c.r_score),
+            fScore: opt(c.f_score),
+            mScore: opt(c.m_score),
+            recencyDays: opt(c.recency_days),
+            frequency: opt(c.frequency),
+            monetaryCents: opt(c.monetary_cents),
+            firstPaidAt: t(c.first_paid_at),
+            lastPaidAt: t(c.last_paid_at),
+            computationId: opt(c.computation_id),
+          }
+        : null,
+      followRelations: follows.map((f: Record<string, unknown>) => ({
+        userid: f.userid,
+        staffName: f.staff_name,
+        remark: f.remark,
+        description: f.description,
+        state: f.state,
+        addWay: num(f.add_way),
+        status: f.status,
+        addedAt: t(f.added_at),
+        endedAt: t(f.ended_at),
+      })),
+      orders: {
+        paidCount: num(totals?.n),
+        netCents: num(totals?.net),
+        recent: orders.map((o: Record<string, unknown>) => ({
+          orderNo: o.order_no,
+          paidAt: t(o.paid_at),
+          amountCents: num(o.amount_cents),
+          refundCents: num(o.refund_cents),
+          status: o.status,
+          storeCode: o.store_code,
+        })),
+      },
+      tags: (await this.tagsOf([customerId])).get(customerId) ?? [],
+      tagHistory: history.map((h: Record<string, unknown>) => ({
+        kind: h.kind,
+        from: h.from_value,
+        to: h.to_value,
+        tag: h.tag_name,
+        asOf: t(h.as_of),
+        actor: h.actor,
+      })),
+      groups: groups.map((g: Record<string, unknown>) => ({
+        id: num(g.id),
+        chatId: g.chat_id,
+        name: g.name,
+        joinedAt: t(g.joined_at),
+        lastMessageAt: t(g.last_message_at),
+        messageCount: num(g.message_count),
+      })),
+      notes: notes.map((n: Record<string, unknown>) => ({
+        id: num(n.id),
+        body: n.body,
+        createdAt: t(n.created_at),
+        staffName: n.staff_name,
+      })),
+    };
+  }
+
+  private async ownersOf(ids: number[]): Promise<Map<number, { userid: string; name: string }[]>> {
+    const out = new Map<number, { userid: string; name: string }[]>();
+    if (!ids.length) return out;
+    const rows: { customer_id: unknown; userid: string; name: string }[] = await this.ds.query(
+      `SELECT f.customer_id, s.userid, s.name FROM follow_relations f JOIN staff s ON s.id = f.staff_id
+        WHERE f.status = 'active' AND f.customer_id IN (${placeholders(ids.length)}) ORDER BY f.added_at`,
+      ids,
+    );
+    for (const r of rows) {
+      const id = num(r.customer_id);
+      if (!out.has(id)) out.set(id, []);
+      out.get(id)!.push({ userid: r.userid, name: r.name });
+    }
+    return out;
+  }
+
+  private async tagsOf(ids: number[]): Promise<Map<number, { id: number; name: string; source: string }[]>> {
+    const out = new Map<number, { id: number; name: string; source: string }[]>();
+    if (!ids.length) return out;
+    const rows: { customer_id: unknown; id: unknown; name: string; source: string }[] = await this.ds.query(
+      `SELECT ct.customer_id, t.id, t.name, t.source FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+        WHERE t.deleted_at IS NULL AND ct.customer_id IN (${placeholders(ids.length)}) ORDER BY t.group_id, t.sort, t.id`,
+      ids,
+    );
+    for (const r of rows) {
+      const id = num(r.customer_id);
+      if (!out.has(id)) out.set(id, []);
+      out.get(id)!.push({ id: num(r.id), name: r.name, source: r.source });
+    }
+    return out;
+  }
+}
