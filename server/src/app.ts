@@ -41,6 +41,8 @@ import { CustomersService } from "./modules/customers/customers.service.ts";
 import { customersRoutes } from "./modules/customers/customers.routes.ts";
 import { TagsService } from "./modules/tags/tags.service.ts";
 import { tagsRoutes } from "./modules/tags/tags.routes.ts";
+import { DirectoryService } from "./modules/stores/directory.service.ts";
+import { directoryRoutes } from "./modules/stores/directory.routes.ts";
 
 export interface WecomDeps {
   client: WecomClient;
@@ -113,6 +115,7 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
     sidebarRoutes(config, sidebar, codec, clock),
     customersRoutes(customers),
     tagsRoutes(tags, customers),
+    directoryRoutes(new DirectoryService(ds)),
   ];
   let wecom: WecomServices | undefined;
   let callbacks: Router<AppState> | undefined;

@@ -86,44 +86,38 @@ describe(`customer list and tags over HTTP (${testDialect()})`, () => {
         }),
       });
     }
-    const manual = await s.ds
-      .getRepository(TagGroup)
-      .save({
-        code: "manual:兴趣",
-        name: "兴趣",
-        source: "manual",
-        sort: 1,
-        wecomGroupId: null,
-        createdAt: now,
-        updatedAt: now,
-      });
-    const rfmGroup = await s.ds
-      .getRepository(TagGroup)
-      .save({
-        code: "rfm",
-        name: "RFM 分层",
-        source: "rfm",
-        sort: 0,
-        wecomGroupId: null,
-        createdAt: now,
-        updatedAt: now,
-      });
+    const manual = await s.ds.getRepository(TagGroup).save({
+      code: "manual:兴趣",
+      name: "兴趣",
+      source: "manual",
+      sort: 1,
+      wecomGroupId: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const rfmGroup = await s.ds.getRepository(TagGroup).save({
+      code: "rfm",
+      name: "RFM 分层",
+      source: "rfm",
+      sort: 0,
+      wecomGroupId: null,
+      createdAt: now,
+      updatedAt: now,
+    });
     const mk = (groupId: number, code: string, name: string, source: "manual" | "rfm") =>
-      s.ds
-        .getRepository(Tag)
-        .save({
-          groupId,
-          code,
-          name,
-          source,
-          isSystem: source !== "manual",
-          mirrorToWecom: false,
-          wecomTagId: null,
-          sort: 0,
-          deletedAt: null,
-          createdAt: now,
-          updatedAt: now,
-        });
+      s.ds.getRepository(Tag).save({
+        groupId,
+        code,
+        name,
+        source,
+        isSystem: source !== "manual",
+        mirrorToWecom: false,
+        wecomTagId: null,
+        sort: 0,
+        deletedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      });
     vip = await mk(manual.id, "manual:vip", "VIP", "manual");
     gift = await mk(manual.id, "manual:gift", "礼品偏好", "manual");
     system = await mk(rfmGroup.id, "rfm:important_value", "重要价值客户", "rfm");
@@ -208,6 +202,23 @@ describe(`customer list and tags over HTTP (${testDialect()})`, () => {
     expect((await http.get(`/api/v1/customers/${ids.c}`)).status).toBe(200);
     expect((await http.get(`/api/v1/customers/${ids.a}`)).status).toBe(404);
     expect((await http.post(`/api/v1/customers/${ids.a}/tags`, { tagId: gift.id })).status).toBe(404);
+  });
+
+  it("lists stores and staff, scoped for a store manager", async () => {
+    const hq = await as("ops.user");
+    expect((await hq.get("/api/v1/stores")).body.items.map((x: { code: string }) => x.code)).toEqual(["HZ01", "SH01"]);
+    expect(
+      (await hq.get("/api/v1/staff")).body.items.map((x: { userid: string; customers: number }) => [
+        x.userid,
+        x.customers,
+      ]),
+    ).toEqual([
+      ["li", 2],
+      ["wang", 2],
+    ]);
+    const mgr = await as("mgr.hz");
+    expect((await mgr.get("/api/v1/stores")).body.items.map((x: { code: string }) => x.code)).toEqual(["HZ01"]);
+    expect((await mgr.get("/api/v1/staff")).body.items.map((x: { userid: string }) => x.userid)).toEqual(["wang"]);
   });
 
   it("gives a profile with relations, figures and tags", async () => {

@@ -1,0 +1,53 @@
+import type { DataSource } from "typeorm";
+import { num, placeholders } from "../../db/dialect.ts";
+import type { UserView } from "../auth/auth.schemas.ts";
+
+/** Stores and staff for pickers and filters; a store manager sees only their stores. */
+export class DirectoryService {
+  constructor(private readonly ds: DataSource) {}
+
+  async stores(user: UserView) {
+    const scoped = user.role === "store_manager";
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT id, code, name, city FROM stores${scoped ? ` WHERE id IN (${placeholders(user.storeIds.length)})` : ""} ORDER BY code`,
+      scoped ? user.storeIds : [],
+    );
+    return rows.map((r) => ({
+      id: num(r.id),
+      code: String(r.code),
+      name: String(r.name),
+      city: (r.city as string) ?? null,
+    }));
+  }
+
+  async staff(user: UserView) {
+    const scoped = user.role === "store_manager";
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT s.id, s.userid, s.name, s.kind, s.status, ss.store_id,
+              (SELECT COUNT(*) FROM follow_relations f WHERE f.staff_id = s.id AND f.status = 'active') AS customers
+         FROM staff s LEFT JOIN staff_stores ss ON ss.staff_id = s.id
+        ${scoped ? `WHERE s.id IN (SELECT staff_id FROM staff_stores WHERE store_id IN (${placeholders(user.storeIds.length)}))` : ""}
+        ORDER BY s.userid`,
+      scoped ? user.storeIds : [],
+    );
+    const byId = new Map<
+      number,
+      { id: number; userid: string; name: string; kind: string; status: string; customers: number; storeIds: number[] }
+    >();
+    for (const r of rows) {
+      const id = num(r.id);
+      if (!byId.has(id))
+        byId.set(id, {
+          id,
+          userid: String(r.userid),
+          name: String(r.name),
+          kind: String(r.kind),
+          status: String(r.status),
+          customers: num(r.customers),
+          storeIds: [],
+        });
+      if (r.store_id !== null) byId.get(id)!.storeIds.push(num(r.store_id));
+    }
+    return [...byId.values()];
+  }
+}
