@@ -43,6 +43,8 @@ import { TagsService } from "./modules/tags/tags.service.ts";
 import { tagsRoutes } from "./modules/tags/tags.routes.ts";
 import { DirectoryService } from "./modules/stores/directory.service.ts";
 import { directoryRoutes } from "./modules/stores/directory.routes.ts";
+import { SegmentsService } from "./modules/segments/segments.service.ts";
+import { segmentsRoutes } from "./modules/segments/segments.routes.ts";
 
 export interface WecomDeps {
   client: WecomClient;
@@ -83,6 +85,7 @@ export interface SiyuApp {
     settings: SettingsService;
     customers: CustomersService;
     tags: TagsService;
+    segments: SegmentsService;
     wecom?: WecomServices;
   };
   logger: Logger;
@@ -108,6 +111,7 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   const staffOnly = requireStaff(codec, sidebar, clock);
   const customers = new CustomersService(ds);
   const tags = new TagsService(ds, clock);
+  const segments = new SegmentsService(ds, customers, clock);
 
   const apiRoutes = [
     authRoutes(auth, codec, clock),
@@ -116,6 +120,7 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
     customersRoutes(customers),
     tagsRoutes(tags, customers),
     directoryRoutes(new DirectoryService(ds)),
+    segmentsRoutes(segments),
   ];
   let wecom: WecomServices | undefined;
   let callbacks: Router<AppState> | undefined;
@@ -180,5 +185,5 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
     .use(singlePageApp("/sidebar/", deps.webSidebarDist ?? WEB_SIDEBAR_DIST))
     .use(singlePageApp("/", deps.webAdminDist ?? WEB_ADMIN_DIST));
 
-  return { koa, jobs, services: { auth, dashboard, sidebar, settings, customers, tags, wecom }, logger };
+  return { koa, jobs, services: { auth, dashboard, sidebar, settings, customers, tags, segments, wecom }, logger };
 }
