@@ -84,8 +84,14 @@ function condition(c: Condition, clock: Clock): CompiledRule {
     case "follow_date": {
       const conds: string[] = [];
       const params: unknown[] = [];
-      if (c.from) (conds.push("f.added_at >= ?"), params.push(sqlTime(new Date(c.from))));
-      if (c.to) (conds.push("f.added_at <= ?"), params.push(sqlTime(new Date(c.to))));
+      if (c.from) {
+        conds.push("f.added_at >= ?");
+        params.push(sqlTime(new Date(c.from)));
+      }
+      if (c.to) {
+        conds.push("f.added_at <= ?");
+        params.push(sqlTime(new Date(c.to)));
+      }
       return { sql: follow(conds.join(" AND ")), params };
     }
     case "channel_state":
@@ -111,7 +117,13 @@ function condition(c: Condition, clock: Clock): CompiledRule {
 function between(column: string, r: { min?: number; max?: number }): CompiledRule {
   const conds: string[] = [];
   const params: unknown[] = [];
-  if (r.min !== undefined) (conds.push(`${column} >= ?`), params.push(r.min));
-  if (r.max !== undefined) (conds.push(`${column} <= ?`), params.push(r.max));
+  if (r.min !== undefined) {
+    conds.push(`${column} >= ?`);
+    params.push(r.min);
+  }
+  if (r.max !== undefined) {
+    conds.push(`${column} <= ?`);
+    params.push(r.max);
+  }
   return { sql: `(${conds.join(" AND ")})`, params };
 }
