@@ -45,6 +45,9 @@ import { DirectoryService } from "./modules/stores/directory.service.ts";
 import { directoryRoutes } from "./modules/stores/directory.routes.ts";
 import { SegmentsService } from "./modules/segments/segments.service.ts";
 import { segmentsRoutes } from "./modules/segments/segments.routes.ts";
+import { MaterialsService } from "./modules/materials/materials.service.ts";
+import { materialsRoutes } from "./modules/materials/materials.routes.ts";
+import { UploadStore } from "./modules/materials/upload-store.ts";
 
 export interface WecomDeps {
   client: WecomClient;
@@ -86,6 +89,7 @@ export interface SiyuApp {
     customers: CustomersService;
     tags: TagsService;
     segments: SegmentsService;
+    materials: MaterialsService;
     wecom?: WecomServices;
   };
   logger: Logger;
@@ -112,6 +116,8 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   const customers = new CustomersService(ds);
   const tags = new TagsService(ds, clock);
   const segments = new SegmentsService(ds, customers, clock);
+  const materials = new MaterialsService(ds, clock);
+  const materialRoutes = materialsRoutes(materials, new UploadStore(config.dataDir));
 
   const apiRoutes = [
     authRoutes(auth, codec, clock),
@@ -121,6 +127,7 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
     tagsRoutes(tags, customers),
     directoryRoutes(new DirectoryService(ds)),
     segmentsRoutes(segments),
+    materialRoutes.api,
   ];
   let wecom: WecomServices | undefined;
   let callbacks: Router<AppState> | undefined;
@@ -178,12 +185,19 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   // callbacks read their own raw body (size-limited), before any parser touches it
   if (callbacks) koa.use(callbacks.routes()).use(callbacks.allowedMethods());
   koa
-    .use(bodyParser({ jsonLimit: "1mb", formLimit: "1mb", textLimit: "1mb", enableTypes: ["json", "form", "text"] }))
     .use(loadAdminSession(codec, auth, clock))
+    // routes that read a raw body (file uploads) come before the parser
+    .use(materialRoutes.files.routes())
+    .use(bodyParser({ jsonLimit: "1mb", formLimit: "1mb", textLimit: "1mb", enableTypes: ["json", "form", "text"] }))
     .use(api.routes())
     .use(api.allowedMethods())
     .use(singlePageApp("/sidebar/", deps.webSidebarDist ?? WEB_SIDEBAR_DIST))
     .use(singlePageApp("/", deps.webAdminDist ?? WEB_ADMIN_DIST));
 
-  return { koa, jobs, services: { auth, dashboard, sidebar, settings, customers, tags, segments, wecom }, logger };
+  return {
+    koa,
+    jobs,
+    services: { auth, dashboard, sidebar, settings, customers, tags, segments, materials, wecom },
+    logger,
+  };
 }
