@@ -37,10 +37,10 @@ export function renderTemplate(text: string, ctx: RenderContext): string {
   return text.replace(TOKEN, (_, name: string) => clean(ctx[name as MaterialVariable] ?? ""));
 }
 
+// control characters, DEL and the Unicode line separators
+// eslint-disable-next-line no-control-regex
+const BREAKING = /[\u0000-\u001f\u007f\u2028\u2029]+/g;
+
 function clean(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value
-    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
-    .trim()
-    .slice(0, 64);
+  return value.replace(BREAKING, " ").trim().slice(0, 64);
 }
