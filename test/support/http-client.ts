@@ -19,9 +19,11 @@ export class HttpClient {
       body:
         body === undefined
           ? undefined
-          : typeof body === "string" || body instanceof Uint8Array
+          : typeof body === "string"
             ? body
-            : JSON.stringify(body),
+            : body instanceof Uint8Array
+              ? new Blob([new Uint8Array(body)])
+              : JSON.stringify(body),
       redirect: "manual",
     });
     for (const line of res.headers.getSetCookie()) {

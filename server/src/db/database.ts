@@ -9,7 +9,23 @@ export async function openDatabase(target: DatabaseTarget, logging?: LoggerOptio
   const flavor = await ensureDatabaseExists(target);
   const ds = new DataSource(dataSourceOptions(target, { entities, migrations, logging, flavor }));
   await ds.initialize();
+  if (flavor === "sqlite") serializeTransactions(ds);
   return ds;
+}
+
+/**
+ * better-sqlite3 gives a DataSource one connection, so two transactions started at once would
+ * interleave on it ("cannot start a transaction within a transaction"). Queue them instead, as
+ * SQLite itself would with two connections. (MySQL has a pool: each transaction has its own.)
+ */
+function serializeTransactions(ds: DataSource): void {
+  const run = ds.manager.transaction.bind(ds.manager) as (...args: unknown[]) => Promise<unknown>;
+  let tail: Promise<unknown> = Promise.resolve();
+  ds.manager.transaction = ((...args: unknown[]) => {
+    const next = tail.then(() => run(...args));
+    tail = next.catch(() => undefined);
+    return next;
+  }) as typeof ds.manager.transaction;
 }
 
 /** Applies pending migrations under a database lock, so concurrent starts migrate once. */
