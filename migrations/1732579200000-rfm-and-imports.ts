@@ -25,35 +25,45 @@ export class RfmAndImports1732579200000 implements MigrationInterface {
       col.str("lifecycle", 16, { nullable: true }),
     ]);
 
-    await createTable(q, "import_jobs", [
-      col.id(),
-      // customers | orders
-      col.str("kind", 20),
-      // csv | api | cli
-      col.str("source", 20),
-      col.str("filename", 255, { nullable: true }),
-      // running | done | failed
-      col.str("status", 20),
-      col.int("total_rows", { default: 0 }),
-      col.int("processed_rows", { default: 0 }),
-      col.int("inserted", { default: 0 }),
-      col.int("updated", { default: 0 }),
-      col.int("unchanged", { default: 0 }),
-      col.int("rejected", { default: 0 }),
-      col.str("actor", 64, { nullable: true }),
-      col.text("error"),
-      col.time("started_at"),
-      col.time("finished_at", { nullable: true }),
-    ], [index("IDX_import_jobs_started", ["started_at"])]);
+    await createTable(
+      q,
+      "import_jobs",
+      [
+        col.id(),
+        // customers | orders
+        col.str("kind", 20),
+        // csv | api | cli
+        col.str("source", 20),
+        col.str("filename", 255, { nullable: true }),
+        // running | done | failed
+        col.str("status", 20),
+        col.int("total_rows", { default: 0 }),
+        col.int("processed_rows", { default: 0 }),
+        col.int("inserted", { default: 0 }),
+        col.int("updated", { default: 0 }),
+        col.int("unchanged", { default: 0 }),
+        col.int("rejected", { default: 0 }),
+        col.str("actor", 64, { nullable: true }),
+        col.text("error"),
+        col.time("started_at"),
+        col.time("finished_at", { nullable: true }),
+      ],
+      [index("IDX_import_jobs_started", ["started_at"])],
+    );
 
-    await createTable(q, "import_errors", [
-      col.id(),
-      col.int("job_id"),
-      col.int("line"),
-      col.str("column_name", 64, { nullable: true }),
-      col.str("reason", 255),
-      col.text("raw"),
-    ], [index("IDX_import_errors_job", ["job_id", "line"])]);
+    await createTable(
+      q,
+      "import_errors",
+      [
+        col.id(),
+        col.int("job_id"),
+        col.int("line"),
+        col.str("column_name", 64, { nullable: true }),
+        col.str("reason", 255),
+        col.text("raw"),
+      ],
+      [index("IDX_import_errors_job", ["job_id", "line"])],
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

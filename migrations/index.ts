@@ -1,6 +1,12 @@
 import { InitialSchema1732406400000 } from "./1732406400000-initial-schema.ts";
 import { WecomSyncAndMessages1732492800000 } from "./1732492800000-wecom-sync-and-messages.ts";
 import { RfmAndImports1732579200000 } from "./1732579200000-rfm-and-imports.ts";
+import { CampaignLaunch1732665600000 } from "./1732665600000-campaign-launch.ts";
 
 /** Every migration, oldest first. Never edit one that has been merged: add a new one. */
-export const migrations = [InitialSchema1732406400000, WecomSyncAndMessages1732492800000, RfmAndImports1732579200000];
+export const migrations = [
+  InitialSchema1732406400000,
+  WecomSyncAndMessages1732492800000,
+  RfmAndImports1732579200000,
+  CampaignLaunch1732665600000,
+];

@@ -48,6 +48,17 @@ import { segmentsRoutes } from "./modules/segments/segments.routes.ts";
 import { MaterialsService } from "./modules/materials/materials.service.ts";
 import { materialsRoutes } from "./modules/materials/materials.routes.ts";
 import { UploadStore } from "./modules/materials/upload-store.ts";
+import { ApiKeyService } from "./modules/api-keys/api-key.service.ts";
+import { apiKeyRoutes } from "./modules/api-keys/api-keys.routes.ts";
+import { ImportService } from "./modules/imports/import.service.ts";
+import { importRoutes } from "./modules/imports/imports.routes.ts";
+import { OrdersService } from "./modules/orders/orders.service.ts";
+import { orderRoutes } from "./modules/orders/orders.routes.ts";
+import { CampaignsService } from "./modules/campaigns/campaigns.service.ts";
+import { CampaignLaunch } from "./modules/campaigns/campaign-launch.ts";
+import { CampaignTracking } from "./modules/campaigns/campaign-tracking.ts";
+import { campaignsRoutes } from "./modules/campaigns/campaigns.routes.ts";
+import { campaignJobs } from "./modules/campaigns/campaign-jobs.ts";
 
 export interface WecomDeps {
   client: WecomClient;
@@ -90,6 +101,12 @@ export interface SiyuApp {
     tags: TagsService;
     segments: SegmentsService;
     materials: MaterialsService;
+    imports: ImportService;
+    orders: OrdersService;
+    apiKeys: ApiKeyService;
+    campaigns: CampaignsService;
+    campaignLaunch: CampaignLaunch;
+    campaignTracking: CampaignTracking;
     wecom?: WecomServices;
   };
   logger: Logger;
@@ -118,6 +135,11 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   const segments = new SegmentsService(ds, customers, clock);
   const materials = new MaterialsService(ds, clock);
   const materialRoutes = materialsRoutes(materials, new UploadStore(config.dataDir));
+  // new orders make the RFM figures stale: ask for a (debounced) recompute
+  const hooks = { onOrdersImported: () => {} };
+  const imports = new ImportService(ds, clock, { onOrdersImported: () => hooks.onOrdersImported() });
+  const orders = new OrdersService(ds, clock, { onOrdersImported: () => hooks.onOrdersImported() });
+  const apiKeys = new ApiKeyService(ds, clock);
 
   const apiRoutes = [
     authRoutes(auth, codec, clock),
@@ -128,6 +150,9 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
     directoryRoutes(new DirectoryService(ds)),
     segmentsRoutes(segments),
     materialRoutes.api,
+    importRoutes(imports, (p) => void jobs.background(p).catch((err) => logger.error({ err }, "CSV import failed"))),
+    apiKeyRoutes(apiKeys),
+    orderRoutes(orders, apiKeys),
   ];
   let wecom: WecomServices | undefined;
   let callbacks: Router<AppState> | undefined;
@@ -176,6 +201,24 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
     );
   }
 
+  const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const campaignWecom = wecom ? { client: wecom.client, notifications: wecom.notifications } : null;
+  const campaigns = new CampaignsService(ds, segments, clock, logger, wecom?.client ?? null);
+  const campaignLaunch = new CampaignLaunch(
+    ds,
+    campaigns,
+    segments,
+    materials,
+    settings,
+    clock,
+    logger,
+    campaignWecom,
+    publicUrl,
+  );
+  const campaignTracking = new CampaignTracking(ds, clock, logger, campaignWecom, publicUrl);
+  apiRoutes.push(campaignsRoutes(campaigns, campaignLaunch, campaignTracking));
+  for (const job of campaignJobs(campaignLaunch, campaignTracking)) jobs.register(job);
+
   const api = new Router<AppState>({ prefix: "/api/v1" });
   for (const routes of apiRoutes) api.use(routes.routes(), routes.allowedMethods());
 
@@ -197,7 +240,23 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   return {
     koa,
     jobs,
-    services: { auth, dashboard, sidebar, settings, customers, tags, segments, materials, wecom },
+    services: {
+      auth,
+      dashboard,
+      sidebar,
+      settings,
+      customers,
+      tags,
+      segments,
+      materials,
+      imports,
+      orders,
+      apiKeys,
+      campaigns,
+      campaignLaunch,
+      campaignTracking,
+      wecom,
+    },
     logger,
   };
 }

@@ -10,10 +10,6 @@ const notYet = (what: string) => () => {
 };
 
 export function laterCommands(): Command[] {
-  const imp = new Command("import").description("import customers or orders from CSV (data-formats.md)");
-  imp.command("customers <file>").description("import customers.csv").action(notYet("siyu import customers"));
-  imp.command("orders <file>").description("import orders.csv").action(notYet("siyu import orders"));
-
   const rfm = new Command("rfm").description("RFM, lifecycle and group tags (rfm.md)");
   rfm
     .command("recompute")
@@ -26,5 +22,5 @@ export function laterCommands(): Command[] {
     .requiredOption("--out <file>", "output file")
     .action(notYet("siyu rfm export"));
 
-  return [imp, rfm];
+  return [rfm];
 }

@@ -8,6 +8,7 @@ import { startCommand } from "./start.command.ts";
 import { usersCommands } from "./users.command.ts";
 import { laterCommands } from "./later.command.ts";
 import { wecomCommands } from "./wecom.command.ts";
+import { importCommands } from "./import.command.ts";
 
 export function buildProgram(): Command {
   const program = new Command("siyu")
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   program.addCommand(seedCommands());
   program.addCommand(usersCommands());
   program.addCommand(wecomCommands());
+  program.addCommand(importCommands());
   for (const c of laterCommands()) program.addCommand(c);
   // every subcommand throws instead of exiting, so main() decides the exit code
   const override = (c: Command) => {

@@ -17,6 +17,7 @@ import { SyncRun } from "../modules/wecom-sync/sync-run.entity.ts";
 import { AppMessage } from "../modules/notifications/app-message.entity.ts";
 import { RfmScratch } from "../modules/rfm/rfm-scratch.entity.ts";
 import { ImportError, ImportJob } from "../modules/imports/import-job.entity.ts";
+import { CampaignAudience, CampaignMassSend } from "../modules/campaigns/campaign-launch.entity.ts";
 
 /** Every entity; the migrations in /migrations create exactly these tables (a test checks it). */
 export const entities = [
@@ -56,4 +57,6 @@ export const entities = [
   RfmScratch,
   ImportJob,
   ImportError,
+  CampaignAudience,
+  CampaignMassSend,
 ];
