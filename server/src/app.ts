@@ -59,6 +59,7 @@ import { CampaignLaunch } from "./modules/campaigns/campaign-launch.ts";
 import { CampaignTracking } from "./modules/campaigns/campaign-tracking.ts";
 import { campaignsRoutes } from "./modules/campaigns/campaigns.routes.ts";
 import { campaignJobs } from "./modules/campaigns/campaign-jobs.ts";
+import { CampaignMeasurementService } from "./modules/campaigns/campaign-measurement.ts";
 
 export interface WecomDeps {
   client: WecomClient;
@@ -216,7 +217,7 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
     publicUrl,
   );
   const campaignTracking = new CampaignTracking(ds, clock, logger, campaignWecom, publicUrl);
-  apiRoutes.push(campaignsRoutes(campaigns, campaignLaunch, campaignTracking));
+  apiRoutes.push(campaignsRoutes(campaigns, campaignLaunch, campaignTracking, new CampaignMeasurementService(ds)));
   for (const job of campaignJobs(campaignLaunch, campaignTracking)) jobs.register(job);
 
   const api = new Router<AppState>({ prefix: "/api/v1" });

@@ -14,6 +14,7 @@ import { AuthService } from "../../server/src/modules/auth/auth.service.ts";
 import { CampaignLaunch, type CampaignWecom } from "../../server/src/modules/campaigns/campaign-launch.ts";
 import { CampaignTracking } from "../../server/src/modules/campaigns/campaign-tracking.ts";
 import { campaignsRoutes } from "../../server/src/modules/campaigns/campaigns.routes.ts";
+import { CampaignMeasurementService } from "../../server/src/modules/campaigns/campaign-measurement.ts";
 import { campaignInputSchema } from "../../server/src/modules/campaigns/campaigns.schemas.ts";
 import { CampaignsService } from "../../server/src/modules/campaigns/campaigns.service.ts";
 import { Customer, FollowRelation } from "../../server/src/modules/customers/customer.entity.ts";
@@ -267,7 +268,7 @@ export function campaignApi(ds: DataSource, services: ReturnType<typeof campaign
   const api = new Router<AppState>({ prefix: "/api/v1" });
   for (const routes of [
     authRoutes(auth, codec, clock),
-    campaignsRoutes(services.campaigns, services.launch, services.tracking),
+    campaignsRoutes(services.campaigns, services.launch, services.tracking, new CampaignMeasurementService(ds)),
   ])
     api.use(routes.routes(), routes.allowedMethods());
   const koa = new Koa<AppState>();

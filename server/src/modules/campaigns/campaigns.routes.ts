@@ -7,6 +7,7 @@ import type { CampaignLaunch } from "./campaign-launch.ts";
 import type { CampaignTracking } from "./campaign-tracking.ts";
 import { campaignInputSchema, campaignListQuery, targetListQuery, taskListQuery } from "./campaigns.schemas.ts";
 import type { CampaignsService } from "./campaigns.service.ts";
+import type { CampaignMeasurementService } from "./campaign-measurement.ts";
 
 const idOf = (raw: string | undefined) => {
   const id = Number(raw);
@@ -22,6 +23,7 @@ export function campaignsRoutes(
   campaigns: CampaignsService,
   launch: CampaignLaunch,
   tracking: CampaignTracking,
+  measurement: CampaignMeasurementService,
 ): Router<AppState> {
   const r = new Router<AppState>({ prefix: "/campaigns" });
   const signedIn = requireUser();
@@ -39,6 +41,9 @@ export function campaignsRoutes(
   r.put("/:id", signedIn, async (ctx) => {
     const input = parseInput(campaignInputSchema, ctx.request.body, "campaign");
     ctx.body = await campaigns.update(idOf(ctx.params.id), input, ctx.state.user!);
+  });
+  r.get("/:id/measurement", signedIn, async (ctx) => {
+    ctx.body = await measurement.measure(await campaigns.visible(idOf(ctx.params.id), ctx.state.user!));
   });
   r.post("/:id/launch", signedIn, async (ctx) => {
     ctx.body = await launch.launch(idOf(ctx.params.id), ctx.state.user!);
