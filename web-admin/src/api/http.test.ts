@@ -62,6 +62,19 @@ describe("http client", () => {
     expect(handler).toHaveBeenCalledTimes(1);
   });
 
+  it("uploads a file as the raw body with its own content type", async () => {
+    const fetchMock = mockFetch(202, { job: { id: 1 } });
+    const file = new File(["a,b\n1,2\n"], "x.csv", { type: "application/vnd.ms-excel" });
+    await expect(http.upload("/api/v1/up", file, "text/csv", { query: { filename: "x.csv" } })).resolves.toEqual({
+      job: { id: 1 },
+    });
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe("/api/v1/up?filename=x.csv");
+    expect(init.method).toBe("POST");
+    expect(init.body).toBe(file);
+    expect((init.headers as Record<string, string>)["Content-Type"]).toBe("text/csv");
+  });
+
   it("resolves an empty 204 body as undefined", async () => {
     mockFetch(204, undefined);
     await expect(http.post("/api/v1/auth/logout")).resolves.toBeUndefined();

@@ -27,6 +27,8 @@ export interface RequestOptions {
   body?: unknown;
   query?: Record<string, QueryValue>;
   signal?: AbortSignal;
+  /** Content type of a Blob/File body, which is sent as it is (uploads); other bodies go as JSON. */
+  contentType?: string;
 }
 
 type UnauthorizedHandler = (error: ApiError) => void;
@@ -64,9 +66,11 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = "GET", body, query, signal } = options;
+  const { method = "GET", body, query, signal, contentType } = options;
   const headers: Record<string, string> = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const raw = body instanceof Blob;
+  if (raw) headers["Content-Type"] = contentType ?? (body.type || "application/octet-stream");
+  else if (body !== undefined) headers["Content-Type"] = "application/json";
 
   let response: Response;
   try {
@@ -74,7 +78,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       method,
       headers,
       credentials: "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw ? body : body === undefined ? undefined : JSON.stringify(body),
       signal,
     });
   } catch (cause) {
@@ -101,6 +105,9 @@ export const http = {
     request<T>(path, { ...options, method: "PUT", body }),
   patch: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, "method" | "body">) =>
     request<T>(path, { ...options, method: "PATCH", body }),
+  /** The file itself as the request body (no multipart), e.g. a CSV as text/csv. */
+  upload: <T>(path: string, file: Blob, contentType: string, options?: Omit<RequestOptions, "body" | "contentType">) =>
+    request<T>(path, { method: "POST", ...options, body: file, contentType }),
   delete: <T>(path: string, options?: Omit<RequestOptions, "method" | "body">) =>
     request<T>(path, { ...options, method: "DELETE" }),
 };

@@ -66,3 +66,219 @@ export interface SyncRunView {
     unlicensed: string[];
   } | null;
 }
+
+export interface Paged<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export const SEGMENT_KEYS = [
+  "important_value",
+  "important_develop",
+  "important_keep",
+  "important_retain",
+  "general_value",
+  "general_develop",
+  "general_keep",
+  "general_retain",
+] as const;
+export type SegmentKey = (typeof SEGMENT_KEYS)[number];
+
+export const LIFECYCLE_STAGES = ["prospect", "new", "active", "silent", "churned"] as const;
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+
+export type TagSource = "rfm" | "lifecycle" | "group" | "rule" | "manual" | "wecom";
+
+export interface TagRef {
+  id: number;
+  name: string;
+  source: TagSource;
+}
+
+export const CUSTOMER_SORTS = [
+  "id",
+  "-id",
+  "recency",
+  "-recency",
+  "frequency",
+  "-frequency",
+  "monetary",
+  "-monetary",
+  "name",
+] as const;
+export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
+
+/** GET /customers query; lists are sent comma-joined, money in cents. */
+export interface CustomerListQuery {
+  page?: number;
+  pageSize?: number;
+  q?: string;
+  segment?: SegmentKey[];
+  lifecycle?: LifecycleStage[];
+  tagsAny?: number[];
+  tagsAll?: number[];
+  tagsNone?: number[];
+  store?: number[];
+  owner?: string[];
+  rMin?: number;
+  rMax?: number;
+  fMin?: number;
+  fMax?: number;
+  mMin?: number;
+  mMax?: number;
+  recencyMin?: number;
+  recencyMax?: number;
+  frequencyMin?: number;
+  frequencyMax?: number;
+  monetaryMin?: number;
+  monetaryMax?: number;
+  sort?: CustomerSort;
+}
+
+export interface CustomerListItem {
+  id: number;
+  externalUserid: string | null;
+  name: string;
+  gender: number;
+  segment: SegmentKey | null;
+  lifecycle: LifecycleStage | null;
+  rScore: number | null;
+  fScore: number | null;
+  mScore: number | null;
+  recencyDays: number | null;
+  frequency: number | null;
+  monetaryCents: number | null;
+  lastPaidAt: string | null;
+  owners: { userid: string; name: string }[];
+  tags: TagRef[];
+}
+
+export interface CustomerProfile {
+  customer: {
+    id: number;
+    externalUserid: string | null;
+    name: string;
+    avatar: string | null;
+    gender: number;
+    type: number;
+    unionid: string | null;
+    mobile: string | null;
+    memberNo: string | null;
+    corpName: string | null;
+    source: string | null;
+    doNotDisturb: boolean;
+    createdAt: string | null;
+  };
+  rfm: {
+    segment: SegmentKey | null;
+    lifecycle: LifecycleStage;
+    rScore: number | null;
+    fScore: number | null;
+    mScore: number | null;
+    recencyDays: number | null;
+    frequency: number | null;
+    monetaryCents: number | null;
+    firstPaidAt: string | null;
+    lastPaidAt: string | null;
+    computationId: number | null;
+  } | null;
+  followRelations: {
+    userid: string;
+    staffName: string;
+    remark: string | null;
+    description: string | null;
+    state: string | null;
+    addWay: number;
+    status: string;
+    addedAt: string | null;
+    endedAt: string | null;
+  }[];
+  orders: {
+    paidCount: number;
+    netCents: number;
+    recent: {
+      orderNo: string;
+      paidAt: string | null;
+      amountCents: number;
+      refundCents: number;
+      status: string;
+      storeCode: string | null;
+    }[];
+  };
+  tags: TagRef[];
+  tagHistory: {
+    kind: "segment" | "lifecycle" | "tag_added" | "tag_removed";
+    from: string | null;
+    to: string | null;
+    tag: string | null;
+    asOf: string | null;
+    actor: string | null;
+  }[];
+  groups: {
+    id: number;
+    chatId: string;
+    name: string;
+    joinedAt: string | null;
+    lastMessageAt: string | null;
+    messageCount: number;
+  }[];
+  notes: { id: number; body: string; createdAt: string | null; staffName: string | null }[];
+}
+
+export interface TagView {
+  id: number;
+  code: string;
+  name: string;
+  source: TagSource;
+  isSystem: boolean;
+  mirrorToWecom: boolean;
+  wecomTagId: string | null;
+  customers: number;
+}
+
+export interface TagGroupView {
+  id: number;
+  code: string;
+  name: string;
+  source: TagSource;
+  tags: TagView[];
+}
+
+export interface StoreView {
+  id: number;
+  code: string;
+  name: string;
+  city: string | null;
+}
+
+export interface StaffView {
+  id: number;
+  userid: string;
+  name: string;
+  kind: string;
+  status: string;
+  customers: number;
+  storeIds: number[];
+}
+
+export type ImportKind = "customers" | "orders";
+
+export interface ImportJob {
+  id: number;
+  kind: ImportKind;
+  source: "csv" | "api" | "cli";
+  filename: string | null;
+  status: "running" | "done" | "failed";
+  totalRows: number;
+  processedRows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  actor: string | null;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}

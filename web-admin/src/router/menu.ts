@@ -1,6 +1,7 @@
 import type { Component } from "vue";
 import type { MessageSchema } from "@/locales/zh-CN";
 import type { UserRole } from "@/api/types";
+import { HQ_ROLES } from "@/utils/roles";
 
 export interface MenuItem {
   /** Route path the entry links to. */
@@ -15,5 +16,9 @@ export interface MenuItem {
 // The left menu, in display order. A new page adds one line here and one route in routes.ts.
 export const menuItems: MenuItem[] = [
   { path: "/", title: "dashboard" },
-  { path: "/wecom/sync", title: "wecomSync", roles: ["hq_admin", "hq_operator"] },
+  { path: "/customers", title: "customers" },
+  { path: "/tags", title: "tags" },
+  { path: "/rfm", title: "rfm" },
+  { path: "/imports", title: "imports", roles: HQ_ROLES },
+  { path: "/wecom/sync", title: "wecomSync", roles: HQ_ROLES },
 ];

@@ -28,6 +28,30 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: "dashboard" },
       },
       {
+        path: "customers",
+        name: "customers",
+        component: () => import("@/views/customers/index.vue"),
+        meta: { title: "customers" },
+      },
+      {
+        path: "tags",
+        name: "tags",
+        component: () => import("@/views/tags/index.vue"),
+        meta: { title: "tags" },
+      },
+      {
+        path: "imports",
+        name: "imports",
+        component: () => import("@/views/imports/index.vue"),
+        meta: { title: "imports" },
+      },
+      {
+        path: "rfm",
+        name: "rfm",
+        component: () => import("@/views/rfm/index.vue"),
+        meta: { title: "rfm" },
+      },
+      {
         path: "wecom/sync",
         name: "wecom-sync",
         component: () => import("@/views/wecom-sync/index.vue"),

@@ -1,9 +1,18 @@
 // ECharts on demand: register only the pieces the app draws. Add a chart type here before using it.
-import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from "echarts/charts";
+import {
+  BarChart,
+  HeatmapChart,
+  LineChart,
+  type BarSeriesOption,
+  type HeatmapSeriesOption,
+  type LineSeriesOption,
+} from "echarts/charts";
 import {
   GridComponent,
   LegendComponent,
   TooltipComponent,
+  VisualMapComponent,
+  type VisualMapComponentOption,
   type GridComponentOption,
   type LegendComponentOption,
   type TooltipComponentOption,
@@ -11,8 +20,23 @@ import {
 import { use, type ComposeOption } from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 
-use([CanvasRenderer, BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent]);
+use([
+  CanvasRenderer,
+  BarChart,
+  LineChart,
+  HeatmapChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  VisualMapComponent,
+]);
 
 export type ChartOption = ComposeOption<
-  BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
+  | BarSeriesOption
+  | LineSeriesOption
+  | HeatmapSeriesOption
+  | GridComponentOption
+  | LegendComponentOption
+  | TooltipComponentOption
+  | VisualMapComponentOption
 >;

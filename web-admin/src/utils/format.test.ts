@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { centsToYuan, formatCents, formatCount } from "./format";
+import { centsToYuan, formatCents, formatCount, formatDateTime } from "./format";
 
 describe("formatCount", () => {
   it("groups thousands with commas", () => {
@@ -19,5 +19,13 @@ describe("formatCents", () => {
 
   it("converts cents for charts", () => {
     expect(centsToYuan(12345)).toBe(123.45);
+  });
+});
+
+describe("formatDateTime", () => {
+  it("shows local minutes and a dash for nothing", () => {
+    expect(formatDateTime(new Date(2026, 0, 2, 3, 4, 59).toISOString())).toBe("2026-01-02 03:04");
+    expect(formatDateTime(null)).toBe("—");
+    expect(formatDateTime("not a date")).toBe("—");
   });
 });

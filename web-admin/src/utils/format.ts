@@ -20,3 +20,13 @@ export function formatCents(cents: number): string {
 export function centsToYuan(cents: number): number {
   return Math.round(cents) / 100;
 }
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** ISO time -> "2026-01-02 03:04" in local time; "—" when absent. */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "—";
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
