@@ -60,6 +60,8 @@ import { CampaignTracking } from "./modules/campaigns/campaign-tracking.ts";
 import { campaignsRoutes } from "./modules/campaigns/campaigns.routes.ts";
 import { campaignJobs } from "./modules/campaigns/campaign-jobs.ts";
 import { CampaignMeasurementService } from "./modules/campaigns/campaign-measurement.ts";
+import { SidebarWorkService } from "./modules/sidebar/sidebar-work.service.ts";
+import { sidebarWorkRoutes } from "./modules/sidebar/sidebar-work.routes.ts";
 
 export interface WecomDeps {
   client: WecomClient;
@@ -219,6 +221,8 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   const campaignTracking = new CampaignTracking(ds, clock, logger, campaignWecom, publicUrl);
   apiRoutes.push(campaignsRoutes(campaigns, campaignLaunch, campaignTracking, new CampaignMeasurementService(ds)));
   for (const job of campaignJobs(campaignLaunch, campaignTracking)) jobs.register(job);
+  const sidebarWork = new SidebarWorkService(ds, clock, materials, campaignTracking);
+  apiRoutes.push(sidebarWorkRoutes(sidebarWork, materials, tags, staffOnly));
 
   const api = new Router<AppState>({ prefix: "/api/v1" });
   for (const routes of apiRoutes) api.use(routes.routes(), routes.allowedMethods());
