@@ -2,6 +2,7 @@ import { InitialSchema1732406400000 } from "./1732406400000-initial-schema.ts";
 import { WecomSyncAndMessages1732492800000 } from "./1732492800000-wecom-sync-and-messages.ts";
 import { RfmAndImports1732579200000 } from "./1732579200000-rfm-and-imports.ts";
 import { CampaignLaunch1732665600000 } from "./1732665600000-campaign-launch.ts";
+import { Automations1732752000000 } from "./1732752000000-automations.ts";
 
 /** Every migration, oldest first. Never edit one that has been merged: add a new one. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   WecomSyncAndMessages1732492800000,
   RfmAndImports1732579200000,
   CampaignLaunch1732665600000,
+  Automations1732752000000,
 ];

@@ -61,6 +61,13 @@ import { campaignsRoutes } from "./modules/campaigns/campaigns.routes.ts";
 import { campaignJobs } from "./modules/campaigns/campaign-jobs.ts";
 import { CampaignMeasurementService } from "./modules/campaigns/campaign-measurement.ts";
 import { SidebarWorkService } from "./modules/sidebar/sidebar-work.service.ts";
+import { RfmService } from "./modules/rfm/rfm.service.ts";
+import { RecomputeRequests, rfmJobs } from "./modules/rfm/rfm-jobs.ts";
+import { rfmRoutes } from "./modules/rfm/rfm.routes.ts";
+import { AutomationsService } from "./modules/automations/automations.service.ts";
+import { AutomationRunner } from "./modules/automations/automation-runner.ts";
+import { automationsRoutes } from "./modules/automations/automations.routes.ts";
+import { automationJobs } from "./modules/automations/automation-jobs.ts";
 import { sidebarWorkRoutes } from "./modules/sidebar/sidebar-work.routes.ts";
 
 export interface WecomDeps {
@@ -110,6 +117,7 @@ export interface SiyuApp {
     campaigns: CampaignsService;
     campaignLaunch: CampaignLaunch;
     campaignTracking: CampaignTracking;
+    rfm: RfmService;
     wecom?: WecomServices;
   };
   logger: Logger;
@@ -221,6 +229,17 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   const campaignTracking = new CampaignTracking(ds, clock, logger, campaignWecom, publicUrl);
   apiRoutes.push(campaignsRoutes(campaigns, campaignLaunch, campaignTracking, new CampaignMeasurementService(ds)));
   for (const job of campaignJobs(campaignLaunch, campaignTracking)) jobs.register(job);
+  const rfm = new RfmService(ds, clock, settings, logger);
+  const recomputeRequests = new RecomputeRequests(ds, clock);
+  hooks.onOrdersImported = () =>
+    void recomputeRequests
+      .requestSoon("orders imported")
+      .catch((err) => logger.error({ err }, "recompute request failed"));
+  for (const job of rfmJobs(rfm, recomputeRequests, jobs, clock)) jobs.register(job);
+  apiRoutes.push(rfmRoutes(rfm, jobs));
+  const automationRunner = new AutomationRunner(ds, segments, campaigns, campaignLaunch, rfm, clock, logger);
+  apiRoutes.push(automationsRoutes(new AutomationsService(ds, campaigns, clock)));
+  for (const job of automationJobs(automationRunner)) jobs.register(job);
   const sidebarWork = new SidebarWorkService(ds, clock, materials, campaignTracking);
   apiRoutes.push(sidebarWorkRoutes(sidebarWork, materials, tags, staffOnly));
 
@@ -260,6 +279,7 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
       campaigns,
       campaignLaunch,
       campaignTracking,
+      rfm,
       wecom,
     },
     logger,

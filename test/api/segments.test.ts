@@ -47,108 +47,96 @@ describe(`segments over HTTP (${testDialect()})`, () => {
         updatedAt: now,
       });
     }
-    const tg = await s.ds
-      .getRepository(TagGroup)
-      .save({
-        code: "manual:x",
-        name: "x",
-        source: "manual",
-        sort: 0,
-        wecomGroupId: null,
+    const tg = await s.ds.getRepository(TagGroup).save({
+      code: "manual:x",
+      name: "x",
+      source: "manual",
+      sort: 0,
+      wecomGroupId: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    vip = await s.ds.getRepository(Tag).save({
+      groupId: tg.id,
+      code: "manual:vip",
+      name: "VIP",
+      source: "manual",
+      isSystem: false,
+      mirrorToWecom: false,
+      wecomTagId: null,
+      sort: 0,
+      deletedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await s.ds.getRepository(CustomerTag).insert(
+      [ids.a!, ids.c!].map((customerId) => ({
+        customerId,
+        tagId: vip.id,
+        source: "manual" as const,
+        assignedBy: null,
         createdAt: now,
-        updatedAt: now,
-      });
-    vip = await s.ds
-      .getRepository(Tag)
-      .save({
-        groupId: tg.id,
-        code: "manual:vip",
-        name: "VIP",
-        source: "manual",
-        isSystem: false,
-        mirrorToWecom: false,
-        wecomTagId: null,
-        sort: 0,
-        deletedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      });
-    await s.ds
-      .getRepository(CustomerTag)
-      .insert(
-        [ids.a!, ids.c!].map((customerId) => ({
-          customerId,
-          tagId: vip.id,
-          source: "manual" as const,
-          assignedBy: null,
-          createdAt: now,
-        })),
-      );
-    const grp = await s.ds
-      .getRepository(CustomerGroup)
-      .save({
-        chatId: "wrX",
-        name: "群",
-        ownerStaffId: li.id,
-        ownerUserid: "li",
-        notice: null,
-        wecomStatus: 0,
-        status: "active",
-        memberVersion: null,
-        memberCount: 2,
-        wecomCreatedAt: null,
-        dismissedAt: null,
-        syncedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      });
+      })),
+    );
+    const grp = await s.ds.getRepository(CustomerGroup).save({
+      chatId: "wrX",
+      name: "群",
+      ownerStaffId: li.id,
+      ownerUserid: "li",
+      notice: null,
+      wecomStatus: 0,
+      status: "active",
+      memberVersion: null,
+      memberCount: 2,
+      wecomCreatedAt: null,
+      dismissedAt: null,
+      syncedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
     groupId = grp.id;
     for (const [name, last] of [
       ["a", new Date(Date.now() - 2 * 86_400_000)],
       ["b", null],
     ] as const)
-      await s.ds
-        .getRepository(GroupMember)
-        .insert({
-          groupId,
-          memberId: `m${name}`,
-          memberType: 2,
-          customerId: ids[name]!,
-          staffId: null,
-          unionid: null,
-          name: null,
-          groupNickname: null,
-          joinedAt: now,
-          joinScene: 1,
-          invitorUserid: null,
-          state: null,
-          isAdmin: false,
-          leftAt: null,
-          lastMessageAt: last,
-          messageCount: last ? 3 : 0,
-          createdAt: now,
-          updatedAt: now,
-        });
-    // c was reached by campaign 7 yesterday
-    await s.ds
-      .getRepository(Target)
-      .insert({
-        campaignId: 7,
-        taskId: null,
-        staffId: wang.id,
-        customerId: ids.c!,
-        groupId: null,
-        status: "sent",
-        isControl: false,
-        variant: null,
-        reason: null,
-        sentAt: new Date(Date.now() - 86_400_000),
-        convertedAt: null,
-        conversionOrderId: null,
-        revenueCents: 0,
+      await s.ds.getRepository(GroupMember).insert({
+        groupId,
+        memberId: `m${name}`,
+        memberType: 2,
+        customerId: ids[name]!,
+        staffId: null,
+        unionid: null,
+        name: null,
+        groupNickname: null,
+        joinedAt: now,
+        joinScene: 1,
+        invitorUserid: null,
+        state: null,
+        isAdmin: false,
+        leftAt: null,
+        lastMessageAt: last,
+        messageCount: last ? 3 : 0,
         createdAt: now,
         updatedAt: now,
       });
+    // c was reached by campaign 7 yesterday
+    await s.ds.getRepository(Target).insert({
+      campaignId: 7,
+      taskId: null,
+      staffId: wang.id,
+      customerId: ids.c!,
+      groupId: null,
+      status: "sent",
+      isControl: false,
+      variant: null,
+      reason: null,
+      sentAt: new Date(Date.now() - 86_400_000),
+      convertedAt: null,
+      conversionOrderId: null,
+      revenueCents: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
     await g.user({ username: "ops.user", role: "hq_operator" });
     await g.user({ username: "mgr.hz", role: "store_manager", storeCodes: ["HZ01"] });
   });

@@ -29,46 +29,42 @@ describe(`the guide's work in the sidebar (${testDialect()})`, () => {
       await g.follow(c.id, staff.id, { remark, addedAt: new Date("2026-01-01T00:00:00Z") });
     }
     const now = new Date();
-    const group = await s.ds
-      .getRepository(CustomerGroup)
-      .save({
-        chatId: "wrLI1",
-        name: "李娜的群",
-        ownerStaffId: liStaff.id,
-        ownerUserid: "li",
-        notice: null,
-        wecomStatus: 0,
-        status: "active",
-        memberVersion: null,
-        memberCount: 2,
-        wecomCreatedAt: null,
-        dismissedAt: null,
-        syncedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      });
-    await s.ds
-      .getRepository(GroupMember)
-      .insert({
-        groupId: group.id,
-        memberId: ext["张三"]!,
-        memberType: 2,
-        customerId: ids["张三"]!,
-        staffId: null,
-        unionid: null,
-        name: "张三",
-        groupNickname: null,
-        joinedAt: now,
-        joinScene: 1,
-        invitorUserid: null,
-        state: null,
-        isAdmin: false,
-        leftAt: null,
-        lastMessageAt: now,
-        messageCount: 4,
-        createdAt: now,
-        updatedAt: now,
-      });
+    const group = await s.ds.getRepository(CustomerGroup).save({
+      chatId: "wrLI1",
+      name: "李娜的群",
+      ownerStaffId: liStaff.id,
+      ownerUserid: "li",
+      notice: null,
+      wecomStatus: 0,
+      status: "active",
+      memberVersion: null,
+      memberCount: 2,
+      wecomCreatedAt: null,
+      dismissedAt: null,
+      syncedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await s.ds.getRepository(GroupMember).insert({
+      groupId: group.id,
+      memberId: ext["张三"]!,
+      memberType: 2,
+      customerId: ids["张三"]!,
+      staffId: null,
+      unionid: null,
+      name: "张三",
+      groupNickname: null,
+      joinedAt: now,
+      joinScene: 1,
+      invitorUserid: null,
+      state: null,
+      isAdmin: false,
+      leftAt: null,
+      lastMessageAt: now,
+      messageCount: 4,
+      createdAt: now,
+      updatedAt: now,
+    });
     await g.user({ username: "ops.user", role: "hq_operator" });
     hq = s.client();
     await hq.post("/api/v1/auth/login", { username: "ops.user", password: "correct-horse-9" });

@@ -52,17 +52,38 @@ describe(`WeCom callback events change the database (${testDialect()})`, () => {
   it("takes a half-added contact (免验证) like an added one", async () => {
     // the customer exists in WeCom with the relation; WeCom sends add_half_external_contact
     s.sim.state.customers.set("wmHALF0001", { external_userid: "wmHALF0001", name: "半添加", type: 1, gender: 0 });
-    s.sim.state.follows.set(followKey("zhang.wei", "wmHALF0001"), { userid: "zhang.wei", external_userid: "wmHALF0001", createtime: 1_730_000_500, tag_ids: [], add_way: 1, state: "livestream_1111" });
-    await s.sim.deliver(contactEvent("add_half_external_contact", "zhang.wei", "wmHALF0001", "<State><![CDATA[livestream_1111]]></State>"));
+    s.sim.state.follows.set(followKey("zhang.wei", "wmHALF0001"), {
+      userid: "zhang.wei",
+      external_userid: "wmHALF0001",
+      createtime: 1_730_000_500,
+      tag_ids: [],
+      add_way: 1,
+      state: "livestream_1111",
+    });
+    await s.sim.deliver(
+      contactEvent(
+        "add_half_external_contact",
+        "zhang.wei",
+        "wmHALF0001",
+        "<State><![CDATA[livestream_1111]]></State>",
+      ),
+    );
     await s.settle();
     expect(await relation("wmHALF0001", "zhang.wei")).toMatchObject({ status: "active", state: "livestream_1111" });
   });
 
   it("records a failed transfer in the audit log", async () => {
-    await s.sim.deliver(contactEvent("transfer_fail", "li.na", "wmTEST00009", "<FailReason><![CDATA[customer_refused]]></FailReason>"));
+    await s.sim.deliver(
+      contactEvent("transfer_fail", "li.na", "wmTEST00009", "<FailReason><![CDATA[customer_refused]]></FailReason>"),
+    );
     await s.settle();
-    const [row] = await s.ds.query("SELECT action, entity_id, details FROM audit_log WHERE action = 'wecom.transfer_fail'");
-    expect(row).toMatchObject({ entity_id: "li.na:wmTEST00009", details: JSON.stringify({ reason: "customer_refused" }) });
+    const [row] = await s.ds.query(
+      "SELECT action, entity_id, details FROM audit_log WHERE action = 'wecom.transfer_fail'",
+    );
+    expect(row).toMatchObject({
+      entity_id: "li.na:wmTEST00009",
+      details: JSON.stringify({ reason: "customer_refused" }),
+    });
   });
 
   it("applies a callback delivered three times once", async () => {

@@ -21,7 +21,12 @@ describe(`overlapping transactions (${testDialect()})`, () => {
     const now = "2026-01-01 00:00:00.000";
     const work = Array.from({ length: 20 }, (_, i) =>
       ds.transaction(async (em) => {
-        await em.query("INSERT INTO stores (code, name, created_at, updated_at) VALUES (?, ?, ?, ?)", [`S${i}`, "x", now, now]);
+        await em.query("INSERT INTO stores (code, name, created_at, updated_at) VALUES (?, ?, ?, ?)", [
+          `S${i}`,
+          "x",
+          now,
+          now,
+        ]);
         await new Promise((r) => setTimeout(r, 5));
         if (i === 7) throw new Error("boom");
         await em.query("UPDATE stores SET name = ? WHERE code = ?", ["done", `S${i}`]);

@@ -6,7 +6,7 @@ import { dbCommands } from "./db.command.ts";
 import { seedCommands } from "./seed.command.ts";
 import { startCommand } from "./start.command.ts";
 import { usersCommands } from "./users.command.ts";
-import { laterCommands } from "./later.command.ts";
+import { rfmCommands } from "./rfm.command.ts";
 import { wecomCommands } from "./wecom.command.ts";
 import { importCommands } from "./import.command.ts";
 
@@ -21,7 +21,7 @@ export function buildProgram(): Command {
   program.addCommand(usersCommands());
   program.addCommand(wecomCommands());
   program.addCommand(importCommands());
-  for (const c of laterCommands()) program.addCommand(c);
+  program.addCommand(rfmCommands());
   // every subcommand throws instead of exiting, so main() decides the exit code
   const override = (c: Command) => {
     c.exitOverride();

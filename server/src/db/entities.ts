@@ -18,6 +18,7 @@ import { AppMessage } from "../modules/notifications/app-message.entity.ts";
 import { RfmScratch } from "../modules/rfm/rfm-scratch.entity.ts";
 import { ImportError, ImportJob } from "../modules/imports/import-job.entity.ts";
 import { CampaignAudience, CampaignMassSend } from "../modules/campaigns/campaign-launch.entity.ts";
+import { Automation, AutomationMember, AutomationRun } from "../modules/automations/automation.entity.ts";
 
 /** Every entity; the migrations in /migrations create exactly these tables (a test checks it). */
 export const entities = [
@@ -59,4 +60,7 @@ export const entities = [
   ImportError,
   CampaignAudience,
   CampaignMassSend,
+  Automation,
+  AutomationRun,
+  AutomationMember,
 ];

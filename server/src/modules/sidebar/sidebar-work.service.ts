@@ -291,15 +291,13 @@ export class SidebarWorkService {
         activeMembers7d: num(stats?.active7),
         joined7d: num(stats?.joined7),
         left7d: num(stats?.left7),
-        days: days
-          .reverse()
-          .map((d: Record<string, unknown>) => ({
-            day: d.day,
-            messages: num(d.messages),
-            activeMembers: num(d.active_members),
-            joins: num(d.joins),
-            leaves: num(d.leaves),
-          })),
+        days: days.reverse().map((d: Record<string, unknown>) => ({
+          day: d.day,
+          messages: num(d.messages),
+          activeMembers: num(d.active_members),
+          joins: num(d.joins),
+          leaves: num(d.leaves),
+        })),
       },
       members: members.map((m: Record<string, unknown>) => ({
         memberId: m.member_id,

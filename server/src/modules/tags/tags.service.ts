@@ -143,19 +143,17 @@ export class TagsService {
       await em
         .getRepository(CustomerTag)
         .insert({ customerId, tagId, source: "manual", assignedBy: actor, createdAt: now });
-      await em
-        .getRepository(TagHistory)
-        .insert({
-          customerId,
-          computationId: null,
-          kind: "tag_added",
-          fromValue: null,
-          toValue: tag.name,
-          tagId,
-          actor,
-          asOf: now,
-          createdAt: now,
-        });
+      await em.getRepository(TagHistory).insert({
+        customerId,
+        computationId: null,
+        kind: "tag_added",
+        fromValue: null,
+        toValue: tag.name,
+        tagId,
+        actor,
+        asOf: now,
+        createdAt: now,
+      });
     });
   }
 
@@ -165,19 +163,17 @@ export class TagsService {
     await this.ds.transaction(async (em) => {
       const r = await em.getRepository(CustomerTag).delete({ customerId, tagId });
       if (!r.affected) return;
-      await em
-        .getRepository(TagHistory)
-        .insert({
-          customerId,
-          computationId: null,
-          kind: "tag_removed",
-          fromValue: tag.name,
-          toValue: null,
-          tagId,
-          actor,
-          asOf: now,
-          createdAt: now,
-        });
+      await em.getRepository(TagHistory).insert({
+        customerId,
+        computationId: null,
+        kind: "tag_removed",
+        fromValue: tag.name,
+        toValue: null,
+        tagId,
+        actor,
+        asOf: now,
+        createdAt: now,
+      });
     });
   }
 
@@ -202,17 +198,15 @@ export class TagsService {
     id: number,
     details: Record<string, unknown>,
   ): Promise<void> {
-    await this.ds
-      .getRepository(AuditLog)
-      .insert({
-        actorType: "user",
-        actorId: actor,
-        action,
-        entity,
-        entityId: String(id),
-        details: details as Record<string, never>,
-        ip: null,
-        createdAt: this.clock.now(),
-      });
+    await this.ds.getRepository(AuditLog).insert({
+      actorType: "user",
+      actorId: actor,
+      action,
+      entity,
+      entityId: String(id),
+      details: details as Record<string, never>,
+      ip: null,
+      createdAt: this.clock.now(),
+    });
   }
 }
