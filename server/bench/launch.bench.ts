@@ -1,15 +1,11 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { destination } from "pino";
 import { Table, type DataSource, type EntitySubscriberInterface, type QueryRunner } from "typeorm";
 import type { AfterQueryEvent } from "typeorm/subscriber/event/QueryEvent.js";
 import { col, index } from "../../migrations/helpers.ts";
-import { parseDatabaseUrl, type DatabaseTarget } from "../src/db/database-url.ts";
+import { parseDatabaseUrl } from "../src/db/database-url.ts";
 import { migrate, openDatabase } from "../src/db/database.ts";
-import { dialectOf, dropDatabase, MAX_PARAMS, num, sqlTime } from "../src/db/dialect.ts";
+import { dialectOf, MAX_PARAMS, num, sqlTime } from "../src/db/dialect.ts";
 import { BASE62, createRng } from "../src/demo/random.ts";
 import type { UserView } from "../src/modules/auth/auth.schemas.ts";
 import { CampaignLaunch } from "../src/modules/campaigns/campaign-launch.ts";
@@ -21,6 +17,7 @@ import { SegmentsService } from "../src/modules/segments/segments.service.ts";
 import { SettingsService } from "../src/modules/settings/settings.service.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/logger.ts";
+import { dropFresh, freshDatabase, timed } from "./bench-kit.ts";
 
 /**
  * `npm run bench:launch -- --audience N --staff S --db sqlite|mysql [--seed S] [--second-follower P]
@@ -212,26 +209,6 @@ function options(argv: string[]): Options {
     keep: values.keep,
     verbose: values.verbose,
   };
-}
-
-function freshDatabase(db: "sqlite" | "mysql"): { url: string; dir: string | null } {
-  if (db === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "siyu-bench-"));
-    return { url: `sqlite:${join(dir, "bench.sqlite")}`, dir };
-  }
-  const base = (process.env.SIYU_BENCH_MYSQL ?? "mysql://root@127.0.0.1:3306").replace(/\/$/, "");
-  return { url: `${base}/siyu_bench_${randomBytes(4).toString("hex")}`, dir: null };
-}
-
-async function dropFresh(target: DatabaseTarget, dir: string | null): Promise<void> {
-  await dropDatabase(target).catch(() => undefined);
-  if (dir) rmSync(dir, { recursive: true, force: true });
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const t0 = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - t0, value };
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;

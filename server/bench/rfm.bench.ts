@@ -1,19 +1,16 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { destination } from "pino";
 import { TableIndex, type DataSource } from "typeorm";
-import { parseDatabaseUrl, type DatabaseTarget } from "../src/db/database-url.ts";
+import { parseDatabaseUrl } from "../src/db/database-url.ts";
 import { migrate, openDatabase } from "../src/db/database.ts";
-import { dialectOf, dropDatabase, MAX_PARAMS, num, sqlTime } from "../src/db/dialect.ts";
+import { dialectOf, MAX_PARAMS, num, sqlTime } from "../src/db/dialect.ts";
 import { BASE62, createRng } from "../src/demo/random.ts";
 import { rfmSql } from "../src/modules/rfm/rfm-sql.ts";
 import { RfmService } from "../src/modules/rfm/rfm.service.ts";
 import { SettingsService } from "../src/modules/settings/settings.service.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/logger.ts";
+import { dropFresh, freshDatabase, timed } from "./bench-kit.ts";
 
 /**
  * `npm run bench:rfm -- --customers N --orders M --db sqlite|mysql [--seed S] [--rerun] [--keep]
@@ -200,26 +197,6 @@ function options(argv: string[]): Options {
     loadOnly: values["load-only"],
     databaseUrl: values["database-url"],
   };
-}
-
-function freshDatabase(db: "sqlite" | "mysql"): { url: string; dir: string | null } {
-  if (db === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "siyu-bench-"));
-    return { url: `sqlite:${join(dir, "bench.sqlite")}`, dir };
-  }
-  const base = (process.env.SIYU_BENCH_MYSQL ?? "mysql://root@127.0.0.1:3306").replace(/\/$/, "");
-  return { url: `${base}/siyu_bench_${randomBytes(4).toString("hex")}`, dir: null };
-}
-
-async function dropFresh(target: DatabaseTarget, dir: string | null): Promise<void> {
-  await dropDatabase(target).catch(() => undefined);
-  if (dir) rmSync(dir, { recursive: true, force: true });
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const t0 = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - t0, value };
 }
 
 /**
