@@ -25,7 +25,12 @@ async function openStaffPicker(): Promise<void> {
 
 async function start(): Promise<void> {
   try {
-    const { bridge } = await bootSidebar(pinia, { openStaffPicker });
+    const { bridge } = await bootSidebar(pinia, {
+      openStaffPicker,
+      openChatPicker: async () => void (await router.push({ name: "dev-chat" })),
+      showCustomer: async (externalUserId) =>
+        void (await router.push({ name: "customer", params: { externalUserId } })),
+    });
     app.provide(WECOM_BRIDGE, bridge);
   } catch (error) {
     console.error("[sidebar] boot failed", error);

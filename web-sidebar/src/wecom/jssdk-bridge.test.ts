@@ -11,6 +11,7 @@ vi.mock("@wecom/jssdk", () => ({
   getCurExternalContact: vi.fn(),
   getCurExternalChat: vi.fn(),
   sendChatMessage: vi.fn(),
+  openEnterpriseChat: vi.fn(),
 }));
 vi.mock("@/api/sidebar", () => ({ getMe: vi.fn(), getBootstrap: vi.fn() }));
 
@@ -65,5 +66,15 @@ describe("jssdk bridge", () => {
   it("maps entries and messages", () => {
     expect(toChatEntry("chat_attachment")).toBe("normal");
     expect(toSendChatMessage({ type: "image", mediaId: "m1" })).toEqual({ msgtype: "image", image: { mediaid: "m1" } });
+  });
+
+  it("opens a customer's chat with openEnterpriseChat", async () => {
+    vi.mocked(ww.openEnterpriseChat).mockResolvedValue(ok as Awaited<ReturnType<typeof ww.openEnterpriseChat>>);
+    await createJssdkBridge(boot).openChat("wmABC");
+    expect(ww.openEnterpriseChat).toHaveBeenCalledWith({ externalUserIds: ["wmABC"], groupName: "" });
+  });
+
+  it("needs a WeCom media id to send a picture", () => {
+    expect(() => toSendChatMessage({ type: "image", imgUrl: "https://x.test/a.png" })).toThrow(/media id/);
   });
 });

@@ -7,7 +7,13 @@ import { toChatEntry, toSendChatMessage, wecomCall } from "./jssdk-mapping";
 import type { ChatContext, ChatMessage, WecomBridge } from "./types";
 import { WecomError } from "./types";
 
-const JS_API_LIST = ["getContext", "getCurExternalContact", "getCurExternalChat", "sendChatMessage"];
+const JS_API_LIST = [
+  "getContext",
+  "getCurExternalContact",
+  "getCurExternalChat",
+  "sendChatMessage",
+  "openEnterpriseChat",
+];
 /** Remembers (per tab, not identity) when we last left for OAuth, to stop redirect loops. */
 const OAUTH_MARK = "siyu.oauthStartedAt";
 const OAUTH_RETRY_MS = 30_000;
@@ -60,6 +66,10 @@ export function createJssdkBridge(boot: SidebarBootstrap, win: Window = window):
 
     async sendMaterial(message: ChatMessage): Promise<void> {
       await wecomCall(ww.sendChatMessage(toSendChatMessage(message)));
+    },
+
+    async openChat(externalUserId: string): Promise<void> {
+      await wecomCall(ww.openEnterpriseChat({ externalUserIds: [externalUserId], groupName: "" }));
     },
   };
 }

@@ -20,6 +20,8 @@ export function toSendChatMessage(message: ChatMessage): SendChatMessage {
     case "text":
       return { msgtype: "text", text: { content: message.content } };
     case "image":
+      // sendChatMessage takes only a WeCom media id for pictures (no URL): one must be uploaded first.
+      if (!message.mediaId) throw new WecomError("sendChatMessage:fail image needs a WeCom media id");
       return { msgtype: "image", image: { mediaid: message.mediaId } };
     case "news":
       return {

@@ -14,7 +14,7 @@ export interface ChatContext {
 /** A material the staff member sends into the current chat. */
 export type ChatMessage =
   | { type: "text"; content: string }
-  | { type: "image"; mediaId: string }
+  | { type: "image"; mediaId?: string; imgUrl?: string }
   | { type: "news"; title: string; desc: string; link: string; imgUrl: string }
   | { type: "miniprogram"; appid: string; title: string; imgUrl: string; page: string };
 
@@ -27,6 +27,10 @@ export interface WecomBridge {
   register(): Promise<void>;
   currentContext(): Promise<ChatContext>;
   sendMaterial(message: ChatMessage): Promise<void>;
+  /** Open the one-to-one chat with a customer (jssdk: ww.openEnterpriseChat; dev: switch the dev chat and show the customer). */
+  openChat(externalUserId: string): Promise<void>;
+  /** Let the user choose the chat the sidebar is in, where that is possible (dev: the chat picker); absent in WeCom. */
+  pickChat?(): Promise<void>;
 }
 
 export const WECOM_BRIDGE: InjectionKey<WecomBridge> = Symbol("wecom-bridge");

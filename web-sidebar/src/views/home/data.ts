@@ -1,5 +1,7 @@
 import type { SidebarMe } from "@/api/types";
+import type { RouteLocationRaw } from "vue-router";
 import type { MessageSchema } from "@/locales/zh-CN";
+import type { ChatContext } from "@/wecom/types";
 
 export interface StatItem {
   key: keyof MessageSchema["home"]["stats"];
@@ -14,3 +16,12 @@ export const statItems: StatItem[] = [
   { key: "groups", testId: "group-count", value: (me) => me.groupCount },
   { key: "openTasks", testId: "open-task-count", value: (me) => me.openTaskCount },
 ];
+
+/** Where the sidebar opens for a chat: the customer of a one-to-one chat or profile, or the group. */
+export function routeForContext(context: ChatContext): RouteLocationRaw | null {
+  if ((context.entry === "single_chat_tools" || context.entry === "contact_profile") && context.externalUserId)
+    return { name: "customer", params: { externalUserId: context.externalUserId } };
+  if (context.entry === "group_chat_tools" && context.chatId)
+    return { name: "group", params: { chatId: context.chatId } };
+  return null;
+}
