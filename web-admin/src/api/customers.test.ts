@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { addCustomerTag, customerQueryParams, listCustomers, removeCustomerTag } from "./customers";
+import { addCustomerTag, customerQueryParams, customersExportUrl, listCustomers, removeCustomerTag } from "./customers";
+import type { CustomerListQuery } from "./types";
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -33,5 +34,18 @@ describe("customers API", () => {
       ["POST", "/api/v1/customers/5/tags", '{"tagId":9}'],
       ["DELETE", "/api/v1/customers/5/tags/9", undefined],
     ]);
+  });
+});
+
+describe("customersExportUrl", () => {
+  it("carries the filter and sort but not the page", () => {
+    const url = customersExportUrl({
+      page: 3,
+      pageSize: 50,
+      segment: ["important_value", "general_keep"],
+      rMin: 4,
+      sort: "-monetary",
+    } as CustomerListQuery);
+    expect(url).toBe("/api/v1/customers/export.csv?segment=important_value%2Cgeneral_keep&rMin=4&sort=-monetary");
   });
 });

@@ -18,6 +18,15 @@ export function listCustomers(query: CustomerListQuery, signal?: AbortSignal): P
   return http.get<Paged<CustomerListItem>>("/api/v1/customers", { query: customerQueryParams(query), signal });
 }
 
+/** The CSV download of every customer matching the filter (page and page size are ignored). */
+export function customersExportUrl(query: CustomerListQuery): string {
+  const { page: _page, pageSize: _pageSize, ...filter } = query;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(customerQueryParams(filter as CustomerListQuery))) params.set(k, String(v));
+  const qs = params.toString();
+  return `/api/v1/customers/export.csv${qs ? `?${qs}` : ""}`;
+}
+
 export function getCustomerProfile(id: number, signal?: AbortSignal): Promise<CustomerProfile> {
   return http.get<CustomerProfile>(`/api/v1/customers/${id}`, { signal });
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError, http, setUnauthorizedHandler } from "./http";
+import { ApiError, csrfToken, http, setUnauthorizedHandler } from "./http";
 
 function mockFetch(status: number, body: unknown, statusText = "") {
   const text = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
@@ -78,5 +78,27 @@ describe("http client", () => {
   it("resolves an empty 204 body as undefined", async () => {
     mockFetch(204, undefined);
     await expect(http.post("/api/v1/auth/logout")).resolves.toBeUndefined();
+  });
+});
+
+describe("CSRF token", () => {
+  afterEach(() => {
+    document.cookie = "siyu_csrf=; max-age=0; path=/";
+  });
+
+  it("reads the siyu_csrf cookie among others", () => {
+    expect(csrfToken("a=1; siyu_csrf=tok%2Den; b=2")).toBe("tok-en");
+    expect(csrfToken("siyu_csrfx=1; other=2")).toBeNull();
+    expect(csrfToken("")).toBeNull();
+  });
+
+  it("echoes the token on changes only", async () => {
+    document.cookie = "siyu_csrf=abc123; path=/";
+    const fetchMock = mockFetch(200, { ok: true });
+    await http.get("/api/v1/x");
+    await http.post("/api/v1/x", {});
+    await http.delete("/api/v1/x");
+    const headers = fetchMock.mock.calls.map((c) => (c as unknown as [string, RequestInit])[1].headers);
+    expect(headers.map((h) => (h as Record<string, string>)["X-CSRF-Token"])).toEqual([undefined, "abc123", "abc123"]);
   });
 });

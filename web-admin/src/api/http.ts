@@ -39,6 +39,19 @@ export function setUnauthorizedHandler(handler: UnauthorizedHandler | null): voi
   onUnauthorized = handler;
 }
 
+/** The cookie holding this session's CSRF token (set by the server next to the httpOnly session cookie). */
+export const CSRF_COOKIE = "siyu_csrf";
+const UNSAFE_METHODS: HttpMethod[] = ["POST", "PUT", "PATCH", "DELETE"];
+
+/** Reads the CSRF token the server handed out; changes must echo it in X-CSRF-Token. */
+export function csrfToken(cookies: string = typeof document === "undefined" ? "" : document.cookie): string | null {
+  for (const part of cookies.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === CSRF_COOKIE) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}
+
 function isErrorBody(value: unknown): value is ApiErrorBody {
   if (typeof value !== "object" || value === null || !("error" in value)) return false;
   const error = (value as { error: unknown }).error;
@@ -68,6 +81,8 @@ async function readJson(response: Response): Promise<unknown> {
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = "GET", body, query, signal, contentType } = options;
   const headers: Record<string, string> = { Accept: "application/json" };
+  const csrf = UNSAFE_METHODS.includes(method) ? csrfToken() : null;
+  if (csrf) headers["X-CSRF-Token"] = csrf;
   const raw = body instanceof Blob;
   if (raw) headers["Content-Type"] = contentType ?? (body.type || "application/octet-stream");
   else if (body !== undefined) headers["Content-Type"] = "application/json";

@@ -8,6 +8,8 @@ export interface AuthUser {
   username: string;
   displayName: string;
   role: UserRole;
+  /** the stores a store manager works in (empty for HQ) */
+  storeIds?: number[];
 }
 
 export interface AuthUserResponse {
@@ -72,6 +74,8 @@ export interface Paged<T> {
   page: number;
   pageSize: number;
   total: number;
+  /** more than `total` matches: the server stops counting at a cap */
+  totalCapped?: boolean;
 }
 
 export const SEGMENT_KEYS = [
