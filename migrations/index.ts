@@ -3,6 +3,7 @@ import { WecomSyncAndMessages1732492800000 } from "./1732492800000-wecom-sync-an
 import { RfmAndImports1732579200000 } from "./1732579200000-rfm-and-imports.ts";
 import { CampaignLaunch1732665600000 } from "./1732665600000-campaign-launch.ts";
 import { Automations1732752000000 } from "./1732752000000-automations.ts";
+import { AudienceLists1732838400000 } from "./1732838400000-audience-lists.ts";
 
 /** Every migration, oldest first. Never edit one that has been merged: add a new one. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   RfmAndImports1732579200000,
   CampaignLaunch1732665600000,
   Automations1732752000000,
+  AudienceLists1732838400000,
 ];

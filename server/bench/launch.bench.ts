@@ -17,7 +17,7 @@ import { SegmentsService } from "../src/modules/segments/segments.service.ts";
 import { SettingsService } from "../src/modules/settings/settings.service.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/logger.ts";
-import { dropFresh, freshDatabase, timed } from "./bench-kit.ts";
+import { dropFresh, freshDatabase, printResult, timed } from "./bench-kit.ts";
 
 /**
  * `npm run bench:launch -- --audience N --staff S --db sqlite|mysql [--seed S] [--second-follower P]
@@ -160,9 +160,7 @@ export async function main(argv: string[]): Promise<number> {
       ...Object.entries(result.steps_ms).map(([k, v]): [string, string] => [`  ${k}`, `${v} ms`]),
       ["peak RSS", `${result.peak_rss_mb} MB`],
     ];
-    const width = Math.max(...table.map(([k]) => k.length));
-    for (const [k, v] of table) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
-    process.stdout.write(JSON.stringify(result) + "\n");
+    printResult(table, result);
     return 0;
   } catch (err) {
     process.stderr.write(`bench:launch failed: ${(err as Error)?.stack ?? String(err)}\n`);
@@ -235,7 +233,7 @@ class StepTimer implements EntitySubscriberInterface {
 
   afterQuery(event: AfterQueryEvent): void {
     if (!this.on || event.executionTime === undefined) return;
-    const name = stepOf(event.query.trim(), Array.isArray(event.parameters) ? event.parameters : []);
+    const name = stepOf(event.query.trim());
     this.ms.set(name, (this.ms.get(name) ?? 0) + event.executionTime);
   }
 
@@ -248,13 +246,12 @@ class StepTimer implements EntitySubscriberInterface {
   }
 }
 
-function stepOf(sql: string, params: unknown[]): string {
+function stepOf(sql: string): string {
   if (/^UPDATE campaigns SET status = 'running'/.test(sql)) return "claim";
-  if (/^INSERT (OR )?IGNORE INTO campaign_audience/.test(sql)) return "freeze audience";
-  if (/^UPDATE campaign_audience SET reason/.test(sql)) return `exclude ${String(params[0])}`;
-  if (/^INSERT (OR )?IGNORE INTO targets/.test(sql)) return "assign + insert targets";
+  if (/^INSERT (OR )?IGNORE INTO campaign_audience/.test(sql)) return "freeze audience (exclusions, owners)";
+  if (/^UPDATE campaign_audience SET/.test(sql)) return "assign a frozen audience";
   if (/^INSERT (OR )?IGNORE INTO tasks/.test(sql)) return "insert tasks";
-  if (/^UPDATE targets SET task_id/.test(sql)) return "link targets to tasks";
+  if (/^INSERT (OR )?IGNORE INTO targets/.test(sql)) return "insert targets (holdout, variant, task)";
   if (/^UPDATE campaigns SET launch_report/.test(sql) || /GROUP BY (reason|is_control)|FROM tasks WHERE/.test(sql))
     return "launch report";
   if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SET TRANSACTION)/i.test(sql)) return "begin/commit";

@@ -3,20 +3,21 @@ import { destination } from "pino";
 import { TableIndex, type DataSource } from "typeorm";
 import { parseDatabaseUrl } from "../src/db/database-url.ts";
 import { migrate, openDatabase } from "../src/db/database.ts";
-import { dialectOf, MAX_PARAMS, num, sqlTime } from "../src/db/dialect.ts";
+import { dialectOf, num, sqlTime } from "../src/db/dialect.ts";
 import { BASE62, createRng } from "../src/demo/random.ts";
 import { rfmSql } from "../src/modules/rfm/rfm-sql.ts";
 import { RfmService } from "../src/modules/rfm/rfm.service.ts";
 import { SettingsService } from "../src/modules/settings/settings.service.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/logger.ts";
-import { dropFresh, freshDatabase, timed } from "./bench-kit.ts";
+import { dropFresh, freshDatabase, load, printResult, timed } from "./bench-kit.ts";
+import { generateDirectory, timeCustomerList } from "./customer-list.bench.ts";
 
 /**
  * `npm run bench:rfm -- --customers N --orders M --db sqlite|mysql [--seed S] [--rerun] [--keep]
  * [--verbose] [--database-url URL]` (--rerun also times the next day's recompute; --keep keeps the
  * generated database and prints its URL; --database-url times an existing database instead;
- * --load-only generates and keeps a database without timing anything; --verbose logs each statement's time to stderr; --reset empties the engine's tables of an existing
+ * --load-only generates and keeps a database without timing anything; --no-list skips timing the customer list API; --list-only times only the list on an existing, recomputed database; --verbose logs each statement's time to stderr; --reset empties the engine's tables of an existing
  * database first, so that its recompute is a first one again; --scan-floor-only skips the plain
  * floor, which on MySQL with a small buffer pool can take many minutes, and then reports the ratio
  * against (a') with "floor_kind": "scan")
@@ -24,7 +25,8 @@ import { dropFresh, freshDatabase, timed } from "./bench-kit.ts";
  * Generates a deterministic data set (seeded) into a fresh database, then times in one process
  * (a) the floor: one aggregate query GROUP BY customer over the same orders (last/first paid time,
  * count, sum), and (b) the engine's full recompute (figures, scores, segments, lifecycle, tag
- * writes, history). The last line printed is one JSON object (domain.md "Benchmarks").
+ * writes, history), then (c) a mix of customer list API requests over the tagged customers (p50/p95).
+ * The last line printed is one JSON object (domain.md "Benchmarks").
  */
 
 const AS_OF = new Date("2026-06-01T00:00:00.000Z");
@@ -42,6 +44,8 @@ interface Options {
   reset: boolean;
   plainFloor: boolean;
   loadOnly: boolean;
+  list: boolean;
+  listOnly: boolean;
   databaseUrl?: string;
 }
 
@@ -76,6 +80,18 @@ export async function main(argv: string[]): Promise<number> {
     if (opts.reset)
       for (const t of ["customer_rfm", "tag_history", "customer_tags", "rfm_computations", "rfm_scratch"])
         await ds.query(`DELETE FROM ${t}`);
+    if (opts.listOnly) {
+      const list = await timeCustomerList(ds);
+      process.stdout.write(
+        JSON.stringify({
+          list_p50_ms: list.p50_ms,
+          list_p95_ms: list.p95_ms,
+          list_sort_max_ms: list.sort_max_ms,
+          ...list.byRequest,
+        }) + "\n",
+      );
+      return 0;
+    }
     const clock = fixedClock(new Date(AS_OF.getTime() + 6 * 3600_000));
     const rfm = new RfmService(ds, clock, new SettingsService(ds, clock), log);
 
@@ -101,6 +117,9 @@ export async function main(argv: string[]): Promise<number> {
       rerunMs = (await timed(() => rfm.recompute({ asOf: new Date(AS_OF.getTime() + DAY), triggeredBy: "bench" }))).ms;
     }
     const counts = await rfm.currentCounts();
+    const list = opts.list ? await timeCustomerList(ds) : undefined;
+    if (list)
+      for (const [name, ms] of Object.entries(list.byRequest)) process.stderr.write(`  list ${name}: max ${ms} ms\n`);
     const peak = process.resourceUsage().maxRSS / 1024;
     const result = {
       floor_ms: Math.round(f.ms),
@@ -120,6 +139,14 @@ export async function main(argv: string[]): Promise<number> {
       ...(rerunMs === undefined
         ? {}
         : { rerun_ms: Math.round(rerunMs), rerun_ratio: Math.round((rerunMs / f.ms) * 100) / 100 }),
+      ...(list
+        ? {
+            list_requests: list.requests,
+            list_p50_ms: list.p50_ms,
+            list_p95_ms: list.p95_ms,
+            list_sort_max_ms: list.sort_max_ms,
+          }
+        : {}),
       seed: opts.seed,
     };
     const rows: [string, string][] = [
@@ -133,6 +160,14 @@ export async function main(argv: string[]): Promise<number> {
       ["ratio b / a'", result.ratio_vs_scan.toFixed(2)],
       ...(rerunMs === undefined ? [] : ([["next-day recompute", `${rerunMs.toFixed(0)} ms`]] as [string, string][])),
       ["peak RSS", `${result.peak_rss_mb} MB`],
+      ...(list
+        ? ([
+            [
+              "customer list API (service)",
+              `p50 ${list.p50_ms} ms, p95 ${list.p95_ms} ms, max ${list.max_ms} ms (${list.slowest}) over ${list.requests} requests; sorted by a figure: max ${list.sort_max_ms} ms`,
+            ],
+          ] as [string, string][])
+        : []),
       [
         "segments",
         Object.entries(counts.segments)
@@ -146,9 +181,7 @@ export async function main(argv: string[]): Promise<number> {
           .join(", "),
       ],
     ];
-    const width = Math.max(...rows.map(([k]) => k.length));
-    for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
-    process.stdout.write(JSON.stringify(result) + "\n");
+    printResult(rows, result);
     return 0;
   } catch (err) {
     process.stderr.write(`bench:rfm failed: ${(err as Error)?.stack ?? String(err)}\n`);
@@ -175,6 +208,8 @@ function options(argv: string[]): Options {
       reset: { type: "boolean", default: false },
       "scan-floor-only": { type: "boolean", default: false },
       "load-only": { type: "boolean", default: false },
+      "no-list": { type: "boolean", default: false },
+      "list-only": { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -195,6 +230,8 @@ function options(argv: string[]): Options {
     reset: values.reset,
     plainFloor: !values["scan-floor-only"],
     loadOnly: values["load-only"],
+    list: !values["no-list"],
+    listOnly: values["list-only"],
     databaseUrl: values["database-url"],
   };
 }
@@ -232,47 +269,6 @@ async function version(ds: DataSource): Promise<string> {
 
 // ---------------------------------------------------------------- the data set
 
-type Value = string | number | null;
-
-/** Multi-row INSERTs of rows produced batch by batch, so the data set never sits in memory. */
-async function load(
-  ds: DataSource,
-  table: string,
-  columns: string[],
-  total: number,
-  row: (i: number) => Value[] | null,
-): Promise<void> {
-  const perStatement = Math.floor(MAX_PARAMS / columns.length);
-  const perTransaction = perStatement * 40;
-  const tuple = `(${columns.map(() => "?").join(", ")})`;
-  const runner = ds.createQueryRunner();
-  try {
-    for (let start = 0; start < total; start += perTransaction) {
-      await runner.startTransaction();
-      for (let i = start; i < Math.min(start + perTransaction, total); i += perStatement) {
-        const params: Value[] = [];
-        let n = 0;
-        for (let j = i; j < Math.min(i + perStatement, total); j++) {
-          const r = row(j);
-          if (!r) continue;
-          params.push(...r);
-          n++;
-        }
-        if (n)
-          await runner.query(
-            `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array.from({ length: n }, () => tuple).join(", ")}`,
-            params,
-          );
-      }
-      await runner.commitTransaction();
-      process.stderr.write(`\r  ${table} ${Math.min(start + perTransaction, total)}/${total}   `);
-    }
-    process.stderr.write("\n");
-  } finally {
-    await runner.release();
-  }
-}
-
 /**
  * Customers (2 % without an external_userid), orders in time order over three years (as imports
  * append them) from 70 % of the customers with a skewed number per buyer, refunds, cancellations,
@@ -280,6 +276,7 @@ async function load(
  */
 async function generate(ds: DataSource, o: Options): Promise<void> {
   const created = sqlTime(new Date(AS_OF.getTime() - HISTORY_DAYS * DAY));
+  await generateDirectory(ds, o.customers, o.seed, new Date(AS_OF.getTime() - HISTORY_DAYS * DAY));
   const names = createRng(o.seed, "customers");
   await load(
     ds,

@@ -10,6 +10,7 @@ import type { AppState } from "./http/app-context.ts";
 import { errorMiddleware } from "./http/error-middleware.ts";
 import { requestLog } from "./http/request-log.ts";
 import { securityHeaders } from "./http/security-headers.ts";
+import { csrfProtection } from "./http/csrf.ts";
 import { SessionCodec } from "./http/session.ts";
 import { singlePageApp } from "./http/static-apps.ts";
 import { JobRunner } from "./jobs/job-runner.ts";
@@ -25,6 +26,11 @@ import { dashboardRoutes } from "./modules/dashboard/dashboard.routes.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { NotificationService } from "./modules/notifications/notification.service.ts";
 import { SettingsService } from "./modules/settings/settings.service.ts";
+import { SecretBox } from "./modules/settings/secret-box.ts";
+import { settingsRoutes } from "./modules/settings/settings.routes.ts";
+import { WecomSettingsService } from "./modules/settings/wecom-settings.service.ts";
+import { AuditService } from "./modules/audit/audit.service.ts";
+import { auditRoutes } from "./modules/audit/audit.routes.ts";
 import { requireStaff } from "./modules/sidebar/sidebar.middleware.ts";
 import { SidebarService } from "./modules/sidebar/sidebar.service.ts";
 import { sidebarRoutes } from "./modules/sidebar/sidebar.routes.ts";
@@ -38,6 +44,7 @@ import { WelcomeSender } from "./modules/wecom-callbacks/welcome-sender.ts";
 import { WecomSyncService } from "./modules/wecom-sync/wecom-sync.service.ts";
 import { SYNC_JOB, wecomSyncRoutes } from "./modules/wecom-sync/wecom-sync.routes.ts";
 import { CustomersService } from "./modules/customers/customers.service.ts";
+import { CustomersExport } from "./modules/customers/customers-export.ts";
 import { customersRoutes } from "./modules/customers/customers.routes.ts";
 import { TagsService } from "./modules/tags/tags.service.ts";
 import { tagsRoutes } from "./modules/tags/tags.routes.ts";
@@ -45,6 +52,8 @@ import { DirectoryService } from "./modules/stores/directory.service.ts";
 import { directoryRoutes } from "./modules/stores/directory.routes.ts";
 import { SegmentsService } from "./modules/segments/segments.service.ts";
 import { segmentsRoutes } from "./modules/segments/segments.routes.ts";
+import { AudienceListsService } from "./modules/audience-lists/audience-lists.service.ts";
+import { audienceListsRoutes } from "./modules/audience-lists/audience-lists.routes.ts";
 import { MaterialsService } from "./modules/materials/materials.service.ts";
 import { materialsRoutes } from "./modules/materials/materials.routes.ts";
 import { UploadStore } from "./modules/materials/upload-store.ts";
@@ -69,6 +78,7 @@ import { AutomationRunner } from "./modules/automations/automation-runner.ts";
 import { automationsRoutes } from "./modules/automations/automations.routes.ts";
 import { automationJobs } from "./modules/automations/automation-jobs.ts";
 import { sidebarWorkRoutes } from "./modules/sidebar/sidebar-work.routes.ts";
+import { DevChatService } from "./modules/sidebar/dev-chat.service.ts";
 
 export interface WecomDeps {
   client: WecomClient;
@@ -107,6 +117,8 @@ export interface SiyuApp {
     dashboard: DashboardService;
     sidebar: SidebarService;
     settings: SettingsService;
+    wecomSettings: WecomSettingsService;
+    audit: AuditService;
     customers: CustomersService;
     tags: TagsService;
     segments: SegmentsService;
@@ -136,7 +148,8 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   const codec = new SessionCodec(config.sessionSecret ?? randomBytes(32).toString("hex"));
   const jobs = new JobRunner(ds, clock, logger);
 
-  const auth = new AuthService(ds, clock);
+  const audit = new AuditService(ds, clock);
+  const auth = new AuthService(ds, clock, audit);
   const dashboard = new DashboardService(ds, clock);
   const sidebar = new SidebarService(ds);
   const settings = new SettingsService(ds, clock);
@@ -155,14 +168,23 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   const apiRoutes = [
     authRoutes(auth, codec, clock),
     dashboardRoutes(dashboard),
-    sidebarRoutes(config, sidebar, codec, clock),
-    customersRoutes(customers),
+    sidebarRoutes(
+      config,
+      sidebar,
+      codec,
+      clock,
+      // the dev bridge records chat toolbar sends in the WeCom simulator (simulator mode only)
+      config.wecom.mode === "simulator" && deps.wecom ? new DevChatService(ds, deps.wecom.client) : undefined,
+    ),
+    customersRoutes(customers, new CustomersExport(ds, customers)),
     tagsRoutes(tags, customers),
     directoryRoutes(new DirectoryService(ds)),
     segmentsRoutes(segments),
+    audienceListsRoutes(new AudienceListsService(ds, customers, clock)),
     materialRoutes.api,
     importRoutes(imports, (p) => void jobs.background(p).catch((err) => logger.error({ err }, "CSV import failed"))),
     apiKeyRoutes(apiKeys),
+    auditRoutes(audit),
     orderRoutes(orders, apiKeys),
   ];
   let wecom: WecomServices | undefined;
@@ -213,6 +235,10 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   }
 
   const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  // WeCom secrets stored by the settings page are encrypted under SECRETS_KEY (tests without one: per process)
+  const secretBox = new SecretBox(config.secretsKey ?? randomBytes(32).toString("hex"));
+  const wecomSettings = new WecomSettingsService(ds, settings, secretBox, config, audit, publicUrl);
+  apiRoutes.push(settingsRoutes(wecomSettings));
   const campaignWecom = wecom ? { client: wecom.client, notifications: wecom.notifications } : null;
   const campaigns = new CampaignsService(ds, segments, clock, logger, wecom?.client ?? null);
   const campaignLaunch = new CampaignLaunch(
@@ -227,7 +253,9 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
     publicUrl,
   );
   const campaignTracking = new CampaignTracking(ds, clock, logger, campaignWecom, publicUrl);
-  apiRoutes.push(campaignsRoutes(campaigns, campaignLaunch, campaignTracking, new CampaignMeasurementService(ds)));
+  apiRoutes.push(
+    campaignsRoutes(campaigns, campaignLaunch, campaignTracking, new CampaignMeasurementService(ds), audit),
+  );
   for (const job of campaignJobs(campaignLaunch, campaignTracking)) jobs.register(job);
   const rfm = new RfmService(ds, clock, settings, logger);
   const recomputeRequests = new RecomputeRequests(ds, clock);
@@ -246,13 +274,16 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   const api = new Router<AppState>({ prefix: "/api/v1" });
   for (const routes of apiRoutes) api.use(routes.routes(), routes.allowedMethods());
 
-  const koa = new Koa<AppState>({ proxy: Boolean(config.publicUrl?.startsWith("https:")) });
+  // behind a TLS-terminating proxy (TRUST_PROXY) ctx.secure follows X-Forwarded-Proto: Secure cookies
+  const koa = new Koa<AppState>({ proxy: config.trustProxy });
   const health = healthRoutes(ds);
   koa.use(requestLog(logger)).use(errorMiddleware()).use(securityHeaders()).use(health.routes());
   // callbacks read their own raw body (size-limited), before any parser touches it
   if (callbacks) koa.use(callbacks.routes()).use(callbacks.allowedMethods());
   koa
     .use(loadAdminSession(codec, auth, clock))
+    // cookie sessions must echo their CSRF token on changes (API keys and WeCom callbacks are exempt)
+    .use(csrfProtection(codec, clock))
     // routes that read a raw body (file uploads) come before the parser
     .use(materialRoutes.files.routes())
     .use(bodyParser({ jsonLimit: "1mb", formLimit: "1mb", textLimit: "1mb", enableTypes: ["json", "form", "text"] }))
@@ -269,6 +300,8 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
       dashboard,
       sidebar,
       settings,
+      wecomSettings,
+      audit,
       customers,
       tags,
       segments,

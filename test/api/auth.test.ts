@@ -55,7 +55,12 @@ describe(`admin sign-in over HTTP (${testDialect()})`, () => {
   it("keeps guides out of the admin center", async () => {
     const guide = await given(server.ds).user({ role: "staff", username: "guide1" });
     const http = server.client();
-    await http.post("/api/v1/auth/login", { username: "guide1", password: guide.password });
-    expect((await http.get("/api/v1/dashboard/summary")).status).toBe(403);
+    const res = await http.post("/api/v1/auth/login", { username: "guide1", password: guide.password });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/chat sidebar/);
+    expect(res.setCookies.some((c: string) => c.startsWith("siyu_admin="))).toBe(false);
+    expect((await http.get("/api/v1/dashboard/summary")).status).toBe(401);
+    // a wrong password still reads like any other failure: the role is not revealed
+    expect((await http.post("/api/v1/auth/login", { username: "guide1", password: "nope-nope-9" })).status).toBe(401);
   });
 });

@@ -18,11 +18,13 @@ describe(`automations over HTTP (${testDialect()})`, () => {
   let segmentId: number;
 
   const signIn = async (role: "hq_operator" | "store_manager" | "staff", storeCodes: string[] = []) => {
-    const user = await k.g.user({ role, storeCodes });
+    // guides cannot sign in to the admin at all; a "staff" session here is an HQ user demoted after signing in
+    const user = await k.g.user({ role: role === "staff" ? "hq_operator" : role, storeCodes });
     const client = new HttpClient(base);
     expect((await client.post("/api/v1/auth/login", { username: user.username, password: user.password })).status).toBe(
       200,
     );
+    if (role === "staff") await s.ds.query("UPDATE users SET role = 'staff' WHERE username = ?", [user.username]);
     return client;
   };
   const body = (over: Record<string, unknown> = {}) => ({

@@ -19,11 +19,13 @@ describe(`campaigns over HTTP (${testDialect()})`, () => {
   let materialId: number;
 
   const signIn = async (role: "hq_operator" | "store_manager" | "staff", storeCodes: string[] = []) => {
-    const user = await k.g.user({ role, storeCodes });
+    // guides cannot sign in to the admin at all; a "staff" session here is an HQ user demoted after signing in
+    const user = await k.g.user({ role: role === "staff" ? "hq_operator" : role, storeCodes });
     const client = new HttpClient(base);
     expect((await client.post("/api/v1/auth/login", { username: user.username, password: user.password })).status).toBe(
       200,
     );
+    if (role === "staff") await s.ds.query("UPDATE users SET role = 'staff' WHERE username = ?", [user.username]);
     return client;
   };
   const body = (over: Record<string, unknown> = {}) => ({
@@ -150,7 +152,11 @@ describe(`campaigns over HTTP (${testDialect()})`, () => {
     await hq.post(`/api/v1/campaigns/${id}/launch`);
     expect((await hq.post(`/api/v1/campaigns/${id}/pause`)).body.status).toBe("paused");
     expect((await hq.post(`/api/v1/campaigns/${id}/launch`)).status).toBe(409);
+    expect((await hq.post(`/api/v1/campaigns/${id}/remind`)).status).toBe(409); // paused: nobody is nudged
     expect((await hq.post(`/api/v1/campaigns/${id}/resume`)).body.status).toBe("running");
+    const remind = await hq.post(`/api/v1/campaigns/${id}/remind`);
+    expect(remind.status).toBe(200);
+    expect(remind.body.tasks).toBeGreaterThan(0);
     expect((await hq.post(`/api/v1/campaigns/${id}/cancel`)).body.status).toBe("cancelled");
     const copy = await hq.post(`/api/v1/campaigns/${id}/copy`);
     expect(copy.status).toBe(201);

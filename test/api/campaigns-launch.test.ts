@@ -54,9 +54,11 @@ describe(`campaign launch (${testDialect()})`, () => {
   });
 
   /** a target of another campaign, for the frequency cap */
+  // Each past target gets its own fictitious campaign: (campaign, customer) is unique.
+  let pastCampaignId = 900_000;
   const pastTarget = (customerId: number, p: Partial<Target>) =>
     s.ds.getRepository(Target).insert({
-      campaignId: 900_000 + Math.floor(Math.random() * 1000),
+      campaignId: ++pastCampaignId,
       taskId: null,
       staffId: null,
       customerId,
@@ -215,6 +217,85 @@ describe(`campaign launch (${testDialect()})`, () => {
       [neverContacted]: "b",
       [sameContact]: "b", // same contact time: first_added
     });
+  });
+
+  it("gives an audience frozen before the launch (automations) the same exclusions and owners", async () => {
+    // a cap of 2: the first launch's own targets do not cap the second one's customers
+    await k.settings.set(FREQUENCY_CAP_SETTING, { maxTargets: 2, days: 3 });
+    const { g } = k;
+    const suffix = uniq();
+    const store = await g.store();
+    const a = await g.staff({ storeIds: [store.id], userid: `a-${suffix}` });
+    const b = await g.staff({ storeIds: [store.id], userid: `b-${suffix}` });
+    const outside = await g.staff({ storeIds: [(await g.store()).id] });
+    const t = (h: number) => new Date(k.clock.now().getTime() - h * 3600_000);
+    const c = async (follows: [number, object][], p = {}) => {
+      const customer = await g.customer(p);
+      for (const [staffId, f] of follows) await g.follow(customer.id, staffId, f);
+      return customer.id;
+    };
+    const both = await c([
+      [a.id, { addedAt: t(10) }],
+      [b.id, { addedAt: t(5) }],
+    ]);
+    const onlyA = await c([[a.id, { addedAt: t(3) }]]);
+    const deleted = await c([[a.id, { status: "deleted_by_customer" }]]);
+    const dnd = await c([[b.id, {}]], { doNotDisturb: true });
+    const capped = await c([[a.id, {}]]);
+    await pastTarget(capped, { createdAt: t(1) });
+    await pastTarget(capped, { createdAt: t(2) });
+    const onlyOutside = await c([[outside.id, {}]]);
+    const ids = [both, onlyA, deleted, dnd, capped, onlyOutside];
+    const expected = {
+      [both]: [null, b.id],
+      [onlyA]: [null, a.id],
+      [deleted]: ["deleted_all_staff", null],
+      [dnd]: ["do_not_disturb", b.id],
+      [capped]: ["frequency_cap", a.id],
+      [onlyOutside]: ["unassignable", null],
+    };
+
+    const launched = async (frozen: boolean) => {
+      const draft = await k.draft({
+        // frozen: a rule nobody matches, the rows written beforehand as automations do
+        audience: { rule: await k.audience(frozen ? [] : ids) },
+        assignmentRule: "last_added",
+        scope: { storeIds: [store.id] },
+      });
+      if (frozen)
+        for (const id of ids)
+          await execute(
+            s.ds,
+            "INSERT INTO campaign_audience (campaign_id, customer_id, reason, created_at) VALUES (?, ?, NULL, ?)",
+            [draft.id, id, "2026-01-01 00:00:00.000"],
+          );
+      const { report } = await k.launch.launch(draft.id, k.hq);
+      const rows: { customer_id: unknown; reason: string | null; staff_id: unknown }[] = await s.ds.query(
+        "SELECT customer_id, reason, staff_id FROM campaign_audience WHERE campaign_id = ?",
+        [draft.id],
+      );
+      const owners = Object.fromEntries((await k.targets(draft.id)).map((r) => [r.customerId, r.staffId]));
+      return {
+        report,
+        owners,
+        audience: Object.fromEntries(
+          rows.map((r) => [num(r.customer_id), [r.reason, r.staff_id === null ? null : num(r.staff_id)]]),
+        ),
+      };
+    };
+    const normal = await launched(false);
+    const frozen = await launched(true);
+    for (const run of [normal, frozen]) {
+      expect(run.audience).toEqual(expected);
+      expect(run.owners).toEqual({ [both]: b.id, [onlyA]: a.id });
+      expect(run.report).toMatchObject({
+        audience: 6,
+        excluded: { deleted_all_staff: 1, do_not_disturb: 1, frequency_cap: 1, mass_send_same_day: 0 },
+        unassignable: 1,
+        targets: 2,
+        tasks: 2,
+      });
+    }
   });
 
   it("applies the configured frequency cap across campaigns", async () => {

@@ -157,6 +157,28 @@ describe(`campaign tracking (${testDialect()})`, () => {
     }
   });
 
+  it("reminds now: once per staff member with pending targets, not again within ten minutes, only while running", async () => {
+    const { campaign, staff, taskOf, targetsOf } = await running([2, 1]);
+    const [slow, quick] = staff;
+    await k.tracking.markSent(targetsOf(quick!.id)[0]!.id, quick!.id);
+    const mine = [taskOf(slow!.id).id, taskOf(quick!.id).id].map((id) => `task:${id}:remind-now`);
+    const nudges = () => k.sent.filter((m) => m.kind === "reminder" && mine.some((p) => m.key?.startsWith(`${p}:`)));
+    const start = k.clock.now();
+    try {
+      expect(await k.tracking.remindNow(campaign.id)).toEqual({ reminded: 1, tasks: 1 });
+      expect(await k.tracking.remindNow(campaign.id)).toEqual({ reminded: 0, tasks: 1 }); // a double click
+      expect(nudges().map((m) => m.touser)).toEqual([[slow!.userid]]);
+      expect(nudges()[0]!.card.description).toContain("还有 2 位客户待联系");
+      k.clock.set(new Date(start.getTime() + 11 * 60_000));
+      expect(await k.tracking.remindNow(campaign.id)).toEqual({ reminded: 1, tasks: 1 });
+      await k.campaigns.pause(campaign.id, k.hq);
+      await expect(k.tracking.remindNow(campaign.id)).rejects.toMatchObject({ status: 409 });
+      expect(nudges().length).toBe(2);
+    } finally {
+      k.clock.set(start);
+    }
+  });
+
   it("attributes an order to a sent target within the conversion window, and not one second later", async () => {
     const { campaign, staff, targetsOf } = await running([5], { conversionWindowDays: 7 });
     const [guide] = staff;

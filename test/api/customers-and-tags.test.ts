@@ -142,6 +142,36 @@ describe(`customer list and tags over HTTP (${testDialect()})`, () => {
   };
   const names = (res: { body: { items: { name: string }[] } }) => res.body.items.map((i) => i.name).sort();
 
+  it("exports the filtered list as CSV, every match, in the user's scope", async () => {
+    const ops = await as("ops.user");
+    const res = await ops.get(`/api/v1/customers/export.csv?tagsAny=${vip.id}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/csv");
+    expect(res.headers.get("content-disposition")).toMatch(/attachment; filename="customers-\d{4}-\d{2}-\d{2}\.csv"/);
+    const lines = res.text.trimEnd().split("\n");
+    // (fetch's text() drops the UTF-8 BOM the server writes for Excel)
+    expect(lines[0]).toBe(
+      "id,external_userid,name,segment,lifecycle,r_score,f_score,m_score,recency_days,frequency,monetary_cents,last_paid_at,owners,tags",
+    );
+    const rows = lines.slice(1).map((l) => l.split(","));
+    expect(rows.map((r) => r[2])).toEqual(["客户a", "客户b"]);
+    expect(rows[0]!.slice(3, 11)).toEqual(["important_value", "active", "5", "5", "5", "3", "9", "500000"]);
+    expect(rows[1]![12]!.split("|").sort()).toEqual(["li", "wang"]);
+    // a store manager exports only their stores' customers; a bad filter is refused before any byte
+    const mgr = await as("mgr.hz");
+    const scoped = await mgr.get("/api/v1/customers/export.csv");
+    expect(
+      scoped.text
+        .trimEnd()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(",")[2]),
+    ).toEqual(["客户b", "客户c"]);
+    const bad = await ops.get("/api/v1/customers/export.csv?rMin=9");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.fields[0].field).toBe("rMin");
+  });
+
   it("filters by segment, lifecycle, scores, figures, tags, store, owner and words, combined", async () => {
     const http = await as("ops.user");
     const q = async (qs: string) => names(await http.get(`/api/v1/customers?${qs}`));

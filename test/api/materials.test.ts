@@ -112,6 +112,35 @@ describe(`materials over HTTP (${testDialect()})`, () => {
     });
   });
 
+  it("previews unsaved content for a sample customer (the editor's chat bubble), refusing unknown variables", async () => {
+    const http = await as("mgr.x"); // any admin role may preview
+    const content = { type: "text", text: "{{customer.remark}}{{customer.title}}，{{staff.name}}在{{store.name}}等您" };
+    const sample = await http.post("/api/v1/materials/preview", { content });
+    expect(sample.status).toBe(200);
+    expect(sample.body).toEqual({
+      content: { type: "text", text: "王姐 VIP女士，李娜在静安店等您" },
+      customer: { id: ids.customer, name: "{{staff.name}}<a href=x>\n第二行" },
+    });
+    const named = await http.post("/api/v1/materials/preview", { content, customerId: ids.customer });
+    expect(named.body.content.text).toBe("王姐 VIP女士，李娜在静安店等您");
+    const bad = await http.post("/api/v1/materials/preview", { content: { type: "text", text: "{{customer.nick}}" } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.fields[0]).toMatchObject({ field: "content.text" });
+    // a store manager's sample stays inside their stores: a customer followed elsewhere is not used
+    const g = given(s.ds);
+    const other = await g.staff({ name: "王强", storeIds: [(await g.store({ name: "滨江店" })).id] });
+    const elsewhere = await g.customer({ name: "外店客户" });
+    await g.follow(elsewhere.id, other.id);
+    const outside = await http.post("/api/v1/materials/preview", { content, customerId: elsewhere.id });
+    expect(outside.body.customer).toBeNull();
+    expect(outside.body.content.text).toBe("，在等您");
+    const hq = await as("ops.user");
+    expect((await hq.post("/api/v1/materials/preview", { content, customerId: elsewhere.id })).body.content.text).toBe(
+      "外店客户，王强在滨江店等您",
+    );
+    expect((await s.client().post("/api/v1/materials/preview", { content })).status).toBe(401);
+  });
+
   it("stores uploads by content, refuses wrong types, disguised files and oversized ones", async () => {
     const http = await as("ops.user");
     const up = await http.request("POST", "/api/v1/materials/uploads", PNG, { "content-type": "image/png" });

@@ -86,7 +86,9 @@ describe(`orders API with API keys (${testDialect()})`, () => {
     ]);
     // revoking again changes nothing
     expect((await admin.request("DELETE", `/api/v1/api-keys/${apiKey.id}`)).status).toBe(200);
-    expect(await app.ds.query("SELECT id FROM audit_log WHERE entity_id = ?", [String(apiKey.id)])).toHaveLength(2);
+    expect(
+      await app.ds.query("SELECT id FROM audit_log WHERE entity = 'api_key' AND entity_id = ?", [String(apiKey.id)]),
+    ).toHaveLength(2);
   });
 
   it("lets only hq_admin manage keys", async () => {

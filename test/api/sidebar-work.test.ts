@@ -28,6 +28,10 @@ describe(`the guide's work in the sidebar (${testDialect()})`, () => {
       ids[name] = c.id;
       await g.follow(c.id, staff.id, { remark, addedAt: new Date("2026-01-01T00:00:00Z") });
     }
+    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
+    await g.order({ customerId: ids["张三"]!, paidAt: daysAgo(10), amountCents: 12000, refundCents: 2000 });
+    await g.order({ customerId: ids["张三"]!, paidAt: daysAgo(400), amountCents: 5000 }); // outside the window
+    await g.order({ customerId: ids["张三"]!, paidAt: daysAgo(5), amountCents: 3000, status: "refunded" });
     const now = new Date();
     const group = await s.ds.getRepository(CustomerGroup).save({
       chatId: "wrLI1",
@@ -94,6 +98,8 @@ describe(`the guide's work in the sidebar (${testDialect()})`, () => {
     expect(page.status).toBe(200);
     expect(page.body.customer).toMatchObject({ name: "张三", remark: "张姐" });
     expect(page.body.rfm.lifecycle).toBe("prospect");
+    expect(page.body.orderWindow).toEqual({ days: 365, orders: 1, netCents: 10000 });
+    expect(page.body.lastOrder).toMatchObject({ netCents: 10000 });
     expect(page.body.groups).toEqual([{ chatId: "wrLI1", name: "李娜的群" }]);
     expect(page.body.pendingTargets).toHaveLength(1);
     expect(page.body.pendingTargets[0]).toMatchObject({ campaign: "双11老客", channel: "private_chat" });
@@ -151,6 +157,12 @@ describe(`the guide's work in the sidebar (${testDialect()})`, () => {
       body: "喜欢红色款",
       author: "李娜",
     });
+    const folder = (await hq.post("/api/v1/materials/folders", { name: "节日" })).body;
+    expect((await li.get("/api/v1/sidebar/materials/folders")).body.items).toContainEqual({
+      id: folder.id,
+      name: "节日",
+      parentId: null,
+    });
     const found = (await li.get("/api/v1/sidebar/materials?q=问候")).body.items[0];
     const rendered = await li.get(`/api/v1/sidebar/materials/${found.id}/render?externalUserid=${ext["李四"]}`);
     expect(rendered.body.content.text).toBe("李四女士，李娜给您留了双11福利");
@@ -159,5 +171,22 @@ describe(`the guide's work in the sidebar (${testDialect()})`, () => {
     expect(group.group).toMatchObject({ name: "李娜的群", isOwner: true });
     expect(group.activity.activeMembers7d).toBe(1);
     expect(group.members[0]).toMatchObject({ name: "张三", messages: 4 });
+  });
+
+  it("lists the manual tags a guide may use and puts one on and off a customer", async () => {
+    const group = (await hq.post("/api/v1/tag-groups", { name: "偏好" })).body;
+    const tag = (await hq.post("/api/v1/tags", { groupId: group.id, name: "喜欢红色" })).body;
+    const listed = (await li.get("/api/v1/sidebar/tags")).body.groups;
+    expect(listed.find((g: { id: number }) => g.id === group.id)).toEqual({
+      id: group.id,
+      name: "偏好",
+      tags: [{ id: tag.id, name: "喜欢红色" }],
+    });
+    expect(listed.every((g: { tags: unknown[] }) => g.tags.length > 0)).toBe(true);
+    expect((await li.post(`/api/v1/sidebar/customers/${ext["张三"]}/tags`, { tagId: tag.id })).status).toBe(204);
+    const page = (await li.get(`/api/v1/sidebar/customers/${ext["张三"]}`)).body;
+    expect(page.tags).toContainEqual({ id: tag.id, name: "喜欢红色", source: "manual", editable: true });
+    expect((await li.request("DELETE", `/api/v1/sidebar/customers/${ext["张三"]}/tags/${tag.id}`)).status).toBe(204);
+    expect((await li.get(`/api/v1/sidebar/customers/${ext["张三"]}`)).body.tags).toEqual([]);
   });
 });

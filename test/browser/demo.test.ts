@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { num } from "../../server/src/db/dialect.ts";
 import { launchBrowser, shot, watchErrors } from "../support/browser.ts";
+import { given } from "../support/given.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -97,5 +98,20 @@ describe("the demo in a browser", () => {
     await shot(page, "sidebar-home");
     expect(errors).toEqual([]);
     await ctx.close();
+  });
+
+  it("keeps a guide's account out of the admin center with a message that points to the sidebar", async () => {
+    const guide = await given(server.ds).user({ role: "staff", username: "guide.demo" });
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.goto(`${server.url}/login`);
+    await page.locator('[data-test="login-username"] input').fill(guide.username);
+    await page.locator('[data-test="login-password"] input').fill(guide.password);
+    await page.locator('[data-test="login-submit"]').click();
+    await expect.poll(() => page.locator('[data-test="login-error"]').textContent()).toContain("聊天侧边栏");
+    expect(new URL(page.url()).pathname).toBe("/login");
+    await page.goto(`${server.url}/customers`);
+    await page.waitForURL(/\/login/);
+    await shot(page, "admin-guide-refused");
+    await page.close();
   });
 });

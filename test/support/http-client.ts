@@ -13,6 +13,10 @@ export class HttpClient {
     const h: Record<string, string> = { ...headers };
     if (body !== undefined && !h["content-type"]) h["content-type"] = "application/json";
     if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    // like the front ends: echo the session's CSRF token on changes (unless the test sets the header)
+    const csrf = this.csrfToken(path);
+    if (UNSAFE.has(method.toUpperCase()) && csrf && !Object.keys(h).some((k) => k.toLowerCase() === "x-csrf-token"))
+      h["x-csrf-token"] = csrf;
     const res = await fetch(this.baseUrl + path, {
       method,
       headers: h,
@@ -48,7 +52,17 @@ export class HttpClient {
   post = (path: string, body?: unknown, headers?: Record<string, string>) =>
     this.request("POST", path, body ?? {}, headers);
   hasCookie = (name: string) => this.cookies.has(name);
+  cookie = (name: string) => this.cookies.get(name);
+
+  /** The sidebar's token on sidebar routes, the admin center's elsewhere (either when only one exists). */
+  private csrfToken(path: string): string | undefined {
+    const admin = this.cookies.get("siyu_csrf");
+    const sidebar = this.cookies.get("siyu_sidebar_csrf");
+    return path.startsWith("/api/v1/sidebar/") ? (sidebar ?? admin) : (admin ?? sidebar);
+  }
 }
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export interface HttpResult {
   status: number;

@@ -65,6 +65,14 @@ describe("configuration", () => {
     ]);
   });
 
+  it("trusts the proxy's X-Forwarded-Proto when told, or by default behind an https PUBLIC_URL", () => {
+    expect(load({}).trustProxy).toBe(false);
+    expect(load({ PUBLIC_URL: "https://siyu.example.com" }).trustProxy).toBe(true);
+    expect(load({ PUBLIC_URL: "https://siyu.example.com", TRUST_PROXY: "false" }).trustProxy).toBe(false);
+    expect(load({ TRUST_PROXY: "true" }).trustProxy).toBe(true);
+    expect(problems({ TRUST_PROXY: "maybe" })).toEqual(["TRUST_PROXY"]);
+  });
+
   it("lets the environment win over .env and treats empty values as unset", () => {
     expect(load({ PORT: "", LOG_LEVEL: "debug" })).toMatchObject({ port: 3000, logLevel: "debug" });
   });

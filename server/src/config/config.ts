@@ -19,6 +19,7 @@ const schema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default("0.0.0.0"),
     PUBLIC_URL: z.url().optional(),
+    TRUST_PROXY: bool.optional(),
     DATABASE_URL: z.string().min(1).default("sqlite:./data/siyu.sqlite"),
     DATA_DIR: z.string().min(1).default("./data"),
     SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
@@ -68,6 +69,11 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string | undefined;
+  /**
+   * Behind a reverse proxy that terminates TLS: trust X-Forwarded-Proto/-For (secure cookies, client
+   * IP). TRUST_PROXY, or by default true exactly when PUBLIC_URL is https.
+   */
+  trustProxy: boolean;
   database: DatabaseTarget;
   dataDir: string;
   /** undefined in simulator mode until start-up fills in a generated, persisted secret */
@@ -124,6 +130,7 @@ export function loadConfig(env: RawEnv = process.env, dotEnvPath = resolve(".env
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL,
+    trustProxy: e.TRUST_PROXY ?? Boolean(e.PUBLIC_URL?.startsWith("https:")),
     database,
     dataDir,
     sessionSecret: e.SESSION_SECRET,

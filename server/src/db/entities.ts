@@ -19,6 +19,11 @@ import { RfmScratch } from "../modules/rfm/rfm-scratch.entity.ts";
 import { ImportError, ImportJob } from "../modules/imports/import-job.entity.ts";
 import { CampaignAudience, CampaignMassSend } from "../modules/campaigns/campaign-launch.entity.ts";
 import { Automation, AutomationMember, AutomationRun } from "../modules/automations/automation.entity.ts";
+import {
+  AudienceList,
+  AudienceListMember,
+  AudienceListUnmatched,
+} from "../modules/audience-lists/audience-list.entity.ts";
 
 /** Every entity; the migrations in /migrations create exactly these tables (a test checks it). */
 export const entities = [
@@ -63,4 +68,7 @@ export const entities = [
   Automation,
   AutomationRun,
   AutomationMember,
+  AudienceList,
+  AudienceListMember,
+  AudienceListUnmatched,
 ];

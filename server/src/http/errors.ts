@@ -40,6 +40,14 @@ export class ForbiddenError extends AppError {
     super(403, "forbidden", message);
   }
 }
+/** A cookie-authenticated change without the session's X-CSRF-Token header. */
+export class CsrfError extends AppError {
+  constructor(
+    message = "Missing or wrong X-CSRF-Token header: send the value of the siyu_csrf cookie (reload the page and try again)",
+  ) {
+    super(403, "csrf_failed", message);
+  }
+}
 export class NotFoundError extends AppError {
   constructor(message = "Not found") {
     super(404, "not_found", message);

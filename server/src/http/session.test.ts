@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SessionCodec } from "./session.ts";
+import { SessionCodec, csrfTokenFor } from "./session.ts";
 
 describe("signed session cookie", () => {
   const codec = new SessionCodec("a".repeat(64));
@@ -15,5 +15,13 @@ describe("signed session cookie", () => {
     expect(codec.decode(new SessionCodec("b".repeat(64)).encode({ sub: 7, exp: 2_000 }), 0)).toBeNull();
     expect(codec.decode("garbage", 0)).toBeNull();
     expect(codec.decode(undefined, 0)).toBeNull();
+  });
+});
+
+describe("CSRF token of a session cookie", () => {
+  it("is stable for one cookie and differs between cookies", () => {
+    expect(csrfTokenFor("a.b")).toBe(csrfTokenFor("a.b"));
+    expect(csrfTokenFor("a.b")).not.toBe(csrfTokenFor("a.c"));
+    expect(csrfTokenFor("a.b")).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 });

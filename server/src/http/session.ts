@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { AppContext } from "./app-context.ts";
 
 /**
@@ -8,11 +8,29 @@ import type { AppContext } from "./app-context.ts";
 export interface SessionPayload {
   sub: number;
   exp: number;
+  /** admin sessions: a fingerprint of the password hash, so a password change ends other sessions */
+  pv?: string;
 }
 
 export const ADMIN_COOKIE = "siyu_admin";
 export const SIDEBAR_COOKIE = "siyu_sidebar";
 export const OAUTH_COOKIE = "siyu_oauth";
+
+/**
+ * CSRF: each session cookie has a companion cookie that pages may read (not httpOnly) and must echo
+ * in the X-CSRF-Token header of every state-changing request (see csrf.ts). Its value is a hash of
+ * the session cookie, which carries an HMAC under the session secret: another site can neither read
+ * nor compute it, and it changes with every new session.
+ */
+export const CSRF_HEADER = "x-csrf-token";
+export const CSRF_COOKIES: Readonly<Record<string, string>> = {
+  [ADMIN_COOKIE]: "siyu_csrf",
+  [SIDEBAR_COOKIE]: "siyu_sidebar_csrf",
+};
+
+export function csrfTokenFor(sessionCookie: string): string {
+  return createHash("sha256").update(`siyu-csrf\0${sessionCookie}`).digest("base64url");
+}
 
 export class SessionCodec {
   constructor(private readonly secret: string) {}
@@ -52,6 +70,7 @@ export class SessionCodec {
   }
 }
 
+/** Sets a session cookie (httpOnly, SameSite=Lax, Secure behind TLS) and its CSRF companion, if any. */
 export function setSessionCookie(ctx: AppContext, name: string, value: string, maxAgeMs: number): void {
   ctx.cookies.set(name, value, {
     httpOnly: true,
@@ -61,15 +80,33 @@ export function setSessionCookie(ctx: AppContext, name: string, value: string, m
     path: "/",
     overwrite: true,
   });
+  setCsrfCookie(ctx, name, value, maxAgeMs);
 }
 
-export function clearSessionCookie(ctx: AppContext, name: string): void {
-  ctx.cookies.set(name, "", {
-    httpOnly: true,
+/** The readable companion cookie holding the CSRF token of session cookie `name` = `value`. */
+export function setCsrfCookie(ctx: AppContext, name: string, value: string, maxAgeMs: number): void {
+  const csrf = CSRF_COOKIES[name];
+  if (!csrf) return;
+  ctx.cookies.set(csrf, csrfTokenFor(value), {
+    httpOnly: false,
     sameSite: "lax",
     secure: ctx.secure,
-    maxAge: 0,
+    maxAge: maxAgeMs,
     path: "/",
     overwrite: true,
   });
+}
+
+export function clearSessionCookie(ctx: AppContext, name: string): void {
+  for (const cookie of [name, CSRF_COOKIES[name]]) {
+    if (!cookie) continue;
+    ctx.cookies.set(cookie, "", {
+      httpOnly: cookie === name,
+      sameSite: "lax",
+      secure: ctx.secure,
+      maxAge: 0,
+      path: "/",
+      overwrite: true,
+    });
+  }
 }

@@ -68,6 +68,8 @@ export async function startServer(rawConfig: Config, opts: StartOptions = {}): P
       webAdminDist: opts.webAdminDist,
       webSidebarDist: opts.webSidebarDist,
     });
+    // a fresh demo opens with segments and lifecycle stages already computed, as a real corp would the morning after
+    if (seeded) await app.services.rfm.recompute({ asOf: clock.now(), triggeredBy: "demo seed" });
     const jobs = app.jobs;
     if (simulator) jobs.register(demoActivityJob(simulator.sim, clock));
     if (opts.startJobs !== false) jobs.start();

@@ -11,7 +11,7 @@ export function loadAdminSession(codec: SessionCodec, auth: AuthService, clock: 
   return async (ctx, next) => {
     const session = codec.decode(ctx.cookies.get(ADMIN_COOKIE), clock.now().getTime());
     if (session) {
-      const user = await auth.findActive(session.sub);
+      const user = await auth.findSessionUser(session.sub, session.pv);
       if (user) ctx.state.user = user;
     }
     await next();

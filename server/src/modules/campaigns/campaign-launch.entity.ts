@@ -10,6 +10,8 @@ export class CampaignAudience {
   @IntColumn({ primary: true }) campaignId: number;
   @IntColumn({ primary: true }) customerId: number;
   @StrColumn(30, { nullable: true }) reason: AudienceReason | null;
+  /** the owner the assignment rule picked among the in-scope staff following them (NULL: none) */
+  @IntColumn({ nullable: true }) staffId: number | null;
   @TimeColumn() createdAt: Date;
 }
 

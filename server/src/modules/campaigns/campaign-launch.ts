@@ -7,6 +7,8 @@ import type { Clock } from "../../platform/clock.ts";
 import type { WecomClient } from "../../wecom/wecom-client.ts";
 import { WecomError } from "../../wecom/wecom-error.ts";
 import type { AddMsgTemplateRequest, TextCard } from "../../wecom/wecom-types.ts";
+import { AudienceList } from "../audience-lists/audience-list.entity.ts";
+import { listMembersSql } from "../audience-lists/audience-list-sql.ts";
 import type { UserView } from "../auth/auth.schemas.ts";
 import type { MaterialContent } from "../materials/material.schemas.ts";
 import type { MaterialsService } from "../materials/materials.service.ts";
@@ -16,7 +18,14 @@ import type { Rule } from "../segments/segment-rule.ts";
 import type { SegmentsService } from "../segments/segments.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import { Campaign } from "./campaign.entity.ts";
-import { claimSql, launchStatements, shanghaiDay, type AssignmentRule, type LaunchPlan } from "./campaign-sql.ts";
+import {
+  claimSql,
+  launchStatements,
+  shanghaiDay,
+  type AssignmentRule,
+  type LaunchPlan,
+  type Stmt,
+} from "./campaign-sql.ts";
 import type { CampaignScope, LaunchReport, MaterialVariant } from "./campaigns.schemas.ts";
 import type { CampaignsService } from "./campaigns.service.ts";
 import { TargetMoves } from "./target-moves.ts";
@@ -48,8 +57,9 @@ export interface LaunchResult {
  * conditional UPDATE (draft → running) inside the launch transaction, so a second launcher, on
  * this instance or another, waits for the first and then finds nothing to claim (409). Inside the
  * same transaction, set-based statements (campaign-sql.ts) freeze the audience into
- * campaign_audience, mark exclusions, draw the holdout, assign owners with a window function,
- * create one task per staff member and plan the mass sends; INSERT-or-ignore on the unique keys of
+ * campaign_audience together with each member's exclusion reason and owner (a window function),
+ * create one task per staff member, insert the targets with their task, holdout and variant, and
+ * plan the mass sends; INSERT-or-ignore on the unique keys of
  * targets and tasks makes a second target or task for the same (campaign, customer) impossible
  * even if two transactions raced. After the commit, mass sends are created in WeCom and staff and
  * store managers are notified; failures there are recorded in the launch report, never undone.
@@ -104,7 +114,10 @@ export class CampaignLaunch {
           seed: c.seed,
           holdoutBp: c.holdoutBp,
           materials: c.materials as MaterialVariant[],
-          members: (({ sql, params }) => ({ text: sql, params }))(this.segments.membersSql(await this.rule(em, c))),
+          members: await this.members(em, c),
+          // automations freeze their audience themselves before they launch
+          prefrozen:
+            (await em.query("SELECT 1 AS x FROM campaign_audience WHERE campaign_id = ? LIMIT 1", [c.id])).length > 0,
           now: sqlTime(now),
           dueAt: sqlTime(readTime(c.deadlineAt)!),
           frequencyCap,
@@ -437,14 +450,27 @@ export class CampaignLaunch {
     return c;
   }
 
-  private async rule(em: EntityManager, c: Campaign): Promise<Rule> {
-    if (!c.segmentId) return c.audienceRule as unknown as Rule;
-    const segment = await em.getRepository(Segment).findOneBy({ id: c.segmentId });
-    if (!segment)
-      throw new ValidationError("The campaign's segment no longer exists", [
-        { field: "audience.segmentId", reason: "no such segment" },
-      ]);
-    return segment.rule as unknown as Rule;
+  /** `FROM customers c … WHERE …` selecting the campaign's audience: its segment, rule or uploaded list. */
+  private async members(em: EntityManager, c: Campaign): Promise<Stmt> {
+    if (c.audienceListId) {
+      if (!(await em.getRepository(AudienceList).existsBy({ id: c.audienceListId })))
+        throw new ValidationError("The campaign's list no longer exists", [
+          { field: "audience.listId", reason: "no such list" },
+        ]);
+      const { sql, params } = listMembersSql(c.audienceListId);
+      return { text: sql, params };
+    }
+    let rule = c.audienceRule as unknown as Rule;
+    if (c.segmentId) {
+      const segment = await em.getRepository(Segment).findOneBy({ id: c.segmentId });
+      if (!segment)
+        throw new ValidationError("The campaign's segment no longer exists", [
+          { field: "audience.segmentId", reason: "no such segment" },
+        ]);
+      rule = segment.rule as unknown as Rule;
+    }
+    const { sql, params } = this.segments.membersSql(rule);
+    return { text: sql, params };
   }
 
   /** The setting `campaigns.frequencyCap` ({ maxTargets, days }; default 1 per 3 days), as a cutoff. */

@@ -26,6 +26,7 @@ const plan = (over: Partial<LaunchPlan> = {}): LaunchPlan => ({
     { variant: "B", materialId: 2, share: 40 },
   ],
   members: raw("FROM customers c LEFT JOIN customer_rfm r ON r.customer_id = c.id WHERE (c.id > ?)", 0),
+  prefrozen: false,
   now: "2026-11-24 02:00:00.000",
   dueAt: "2026-11-27 02:00:00.000",
   frequencyCap: { maxTargets: 1, since: "2026-11-21 02:00:00.000" },
@@ -38,30 +39,35 @@ describe("launch SQL", () => {
     "is one set-based statement per step on %s (snapshot: a change shows here)",
     (dialect) => {
       const stmts = launchStatements(dialect, plan());
-      expect(stmts.map((s) => s.name)).toEqual([
-        "freeze",
-        "exclude:deleted_all_staff",
-        "exclude:do_not_disturb",
-        "exclude:frequency_cap",
-        "exclude:mass_send_same_day",
-        "exclude:unassignable",
-        "targets",
-        "tasks",
-        "link",
-        "mass_sends",
-      ]);
+      // the freeze decides exclusions and owners; tasks come before the targets that carry them
+      expect(stmts.map((s) => s.name)).toEqual(["freeze", "tasks", "targets", "mass_sends"]);
       for (const s of stmts) expect(s.text.split("?").length - 1).toBe(s.params.length);
       expect(stmts.map((s) => `-- ${s.name}\n${s.text.replace(/\s+/g, " ").trim()}`).join("\n")).toMatchSnapshot();
     },
   );
 
+  it.each(["sqlite", "mysql"] as const)(
+    "assigns an audience frozen before the launch with one UPDATE on %s (snapshot)",
+    (dialect) => {
+      const stmts = launchStatements(dialect, plan({ prefrozen: true }));
+      expect(stmts.map((s) => s.name)).toEqual(["freeze", "assign", "tasks", "targets", "mass_sends"]);
+      for (const s of stmts) expect(s.text.split("?").length - 1).toBe(s.params.length);
+      const assign = stmts.find((s) => s.name === "assign")!.text.replace(/\s+/g, " ");
+      // the reason never reads the owner this UPDATE writes (the databases disagree on which value it sees)
+      expect(assign.slice(assign.indexOf("reason ="))).not.toContain("staff_id IS NULL");
+      expect(assign).toMatchSnapshot();
+    },
+  );
+
   it("leaves out the mass-send day rule for other channels, and builds group targets for group posts", () => {
-    expect(launchStatements("sqlite", plan({ channel: "private_chat" })).map((s) => s.name)).not.toContain(
-      "exclude:mass_send_same_day",
-    );
+    const chat = launchStatements("sqlite", plan({ channel: "private_chat" }));
+    expect(chat.find((s) => s.name === "freeze")!.text).not.toContain("mass_send_same_day");
+    expect(chat.find((s) => s.name === "freeze")!.text).toContain("'unassignable'");
     const group = launchStatements("mysql", plan({ channel: "group_post", holdoutBp: 0 }));
-    expect(group.map((s) => s.name)).toEqual(["freeze", "exclude:do_not_disturb", "targets", "tasks", "link"]);
+    expect(group.map((s) => s.name)).toEqual(["freeze", "tasks", "targets"]);
+    expect(group.find((s) => s.name === "freeze")!.text).not.toContain("'unassignable'");
     expect(group.find((s) => s.name === "targets")!.text).toContain("FROM customer_groups g");
+    for (const s of group) expect(s.text.split("?").length - 1).toBe(s.params.length);
   });
 
   it("never puts a value into the text", () => {

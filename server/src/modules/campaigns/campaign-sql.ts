@@ -140,8 +140,10 @@ export interface LaunchPlan {
   seed: number;
   holdoutBp: number;
   materials: MaterialVariant[];
-  /** `FROM customers c … WHERE …` selecting the audience as c.id (SegmentsService.membersSql) */
+  /** `FROM customers c … WHERE …` selecting the audience as c.id (SegmentsService.membersSql, listMembersSql) */
   members: Stmt;
+  /** the audience was written to campaign_audience before the launch (automations) */
+  prefrozen: boolean;
   now: string;
   dueAt: string;
   frequencyCap: { maxTargets: number; since: string };
@@ -159,109 +161,157 @@ export function claimSql(campaignId: number, now: string): Stmt {
            WHERE id = ${campaignId} AND status = 'draft'`;
 }
 
-/** The statements of one launch, in order; all run in one transaction after claimSql. */
+/**
+ * The statements of one launch, in order; all run in one transaction after claimSql.
+ *
+ * The freeze is one INSERT … SELECT that writes each member of the audience together with
+ * everything decided about them: the owner the assignment rule picks among the in-scope staff
+ * following them (a window function over members × follow relations) and the first reason, in
+ * tasks.md's order, that leaves them out. The tasks are then created from the frozen audience (one
+ * per owner of at least one treated customer) and the targets inserted already carrying their
+ * task, so no statement goes back over rows another one wrote. An audience frozen before the
+ * launch (automations write campaign_audience themselves) gets the same owner and reason from one
+ * UPDATE instead.
+ */
 export function launchStatements(dialect: Dialect, p: LaunchPlan): NamedStmt[] {
   const ignore = insertIgnore(dialect);
   const id = p.campaignId;
   const scope = scopeSql(p.scope);
   const out: NamedStmt[] = [];
   const add = (name: string, s: Stmt) => out.push({ name, ...s });
-  const exclude = (reason: string, cond: Stmt) =>
-    add(
-      `exclude:${reason}`,
-      q`UPDATE campaign_audience SET reason = ${reason}
-         WHERE campaign_id = ${id} AND reason IS NULL AND ${cond}`,
-    );
-  const relation = (active: boolean) =>
+  const groups = p.channel === "group_post";
+
+  // (1) freeze the audience, with (2) its exclusions and (4) each member's owner
+  /** an in-scope follow relation of the customer in `customer` (any status, or active only) */
+  const relation = (customer: string, active: boolean) =>
     q`EXISTS (SELECT 1 FROM follow_relations f JOIN staff s ON s.id = f.staff_id
-               WHERE f.customer_id = campaign_audience.customer_id${raw(active ? " AND f.status = 'active'" : "")} AND ${scope})`;
-
-  // (1) freeze the audience
-  add(
-    "freeze",
-    q`${raw(ignore)} INTO campaign_audience (campaign_id, customer_id, reason, created_at)
-      SELECT ${id}, c.id, NULL, ${p.now} ${p.members}`,
-  );
-
-  // (2) exclusions before assignment, one reason per customer, in this order
-  const dnd = q`(EXISTS (SELECT 1 FROM customers c WHERE c.id = campaign_audience.customer_id AND c.do_not_disturb <> 0)
-     OR EXISTS (SELECT 1 FROM customer_tags ct JOIN tags tg ON tg.id = ct.tag_id
-                 WHERE ct.customer_id = campaign_audience.customer_id AND tg.code = 'do_not_disturb' AND tg.deleted_at IS NULL))`;
-  if (p.channel === "group_post") {
-    exclude("do_not_disturb", dnd);
-    // (3, 4) a group post reaches whole groups: one target per active group of an in-scope owner
-    // that holds at least one remaining audience member; no holdout, the owner is the assignee
-    add(
-      "targets",
-      q`${raw(ignore)} INTO targets (campaign_id, task_id, staff_id, customer_id, group_id, status, is_control, variant,
-                                    reason, sent_at, converted_at, conversion_order_id, revenue_cents, created_at, updated_at)
-        SELECT ${id}, NULL, g.owner_staff_id, NULL, g.id, 'pending', 0, ${variantSql(hashSql("g.id", p.seed + VARIANT_SALT), p.materials)},
-               NULL, NULL, NULL, NULL, 0, ${p.now}, ${p.now}
-          FROM customer_groups g JOIN staff s ON s.id = g.owner_staff_id
-         WHERE g.status = 'active' AND ${scope}
-           AND EXISTS (SELECT 1 FROM group_members gm JOIN campaign_audience a ON a.customer_id = gm.customer_id
-                        WHERE gm.group_id = g.id AND gm.left_at IS NULL AND a.campaign_id = ${id} AND a.reason IS NULL)`,
-    );
-  } else {
-    exclude("deleted_all_staff", q`${relation(false)} AND NOT ${relation(true)}`);
-    exclude("do_not_disturb", dnd);
-    exclude(
-      "frequency_cap",
-      q`(SELECT COUNT(*) FROM targets t
-          WHERE t.customer_id = campaign_audience.customer_id AND t.campaign_id <> ${id} AND t.is_control = 0
-            AND t.status IN ('pending', 'sent', 'converted')
-            AND (t.sent_at >= ${p.frequencyCap.since} OR t.created_at >= ${p.frequencyCap.since})) >= ${p.frequencyCap.maxTargets}`,
-    );
+               WHERE f.customer_id = ${raw(customer)}${raw(active ? " AND f.status = 'active'" : "")} AND ${scope})`;
+  const dnd = (customer: string, flag: Stmt) =>
+    q`(${flag} OR EXISTS (SELECT 1 FROM customer_tags ct JOIN tags tg ON tg.id = ct.tag_id
+                 WHERE ct.customer_id = ${raw(customer)} AND tg.code = 'do_not_disturb' AND tg.deleted_at IS NULL))`;
+  /** The first reason that leaves the customer out (NULL: a target); `noOwner` says no in-scope staff follows them. */
+  const reasonSql = (customer: string, flag: Stmt, noOwner: Stmt): Stmt => {
+    if (groups) return q`CASE WHEN ${dnd(customer, flag)} THEN 'do_not_disturb' ELSE NULL END`;
+    const arms: Stmt[] = [
+      q` WHEN ${noOwner} AND ${relation(customer, false)} THEN 'deleted_all_staff'`,
+      q` WHEN ${dnd(customer, flag)} THEN 'do_not_disturb'`,
+      q` WHEN (SELECT COUNT(*) FROM targets t
+                WHERE t.customer_id = ${raw(customer)} AND t.campaign_id <> ${id} AND t.is_control = 0
+                  AND t.status IN ('pending', 'sent', 'converted')
+                  AND (t.sent_at >= ${p.frequencyCap.since} OR t.created_at >= ${p.frequencyCap.since})) >= ${p.frequencyCap.maxTargets} THEN 'frequency_cap'`,
+    ];
     if (p.channel === "mass_send")
-      exclude(
-        "mass_send_same_day",
-        q`EXISTS (SELECT 1 FROM targets t JOIN campaigns k ON k.id = t.campaign_id
-                   WHERE t.customer_id = campaign_audience.customer_id AND t.campaign_id <> ${id} AND k.channel = 'mass_send'
-                     AND t.is_control = 0 AND t.status IN ('pending', 'sent', 'converted')
-                     AND ((t.sent_at >= ${p.day.from} AND t.sent_at < ${p.day.to})
-                          OR (t.sent_at IS NULL AND t.created_at >= ${p.day.from} AND t.created_at < ${p.day.to})))`,
+      arms.push(
+        q` WHEN EXISTS (SELECT 1 FROM targets t JOIN campaigns k ON k.id = t.campaign_id
+                 WHERE t.customer_id = ${raw(customer)} AND t.campaign_id <> ${id} AND k.channel = 'mass_send'
+                   AND t.is_control = 0 AND t.status IN ('pending', 'sent', 'converted')
+                   AND ((t.sent_at >= ${p.day.from} AND t.sent_at < ${p.day.to})
+                        OR (t.sent_at IS NULL AND t.created_at >= ${p.day.from} AND t.created_at < ${p.day.to}))) THEN 'mass_send_same_day'`,
       );
     // never followed by anyone in scope: reported as unassignable, and kept out of the holdout
     // draw so that treated and control groups hold the same kind of customer
-    exclude("unassignable", q`NOT ${relation(false)}`);
+    arms.push(q` WHEN ${noOwner} THEN 'unassignable'`);
+    return q`CASE${join(arms, "")} ELSE NULL END`;
+  };
+  const order = raw(ASSIGNMENT_ORDER[p.rule]);
 
-    // (3) holdout and (4) assignment in one INSERT … SELECT: the window function ranks each
-    // customer's in-scope active followers by the assignment rule; the hash decides control/variant
-    const control = q`x.h * 10000 < ${p.holdoutBp * HASH_PRIME}`;
+  if (p.prefrozen) {
     add(
-      "targets",
-      q`${raw(ignore)} INTO targets (campaign_id, task_id, staff_id, customer_id, group_id, status, is_control, variant,
-                                    reason, sent_at, converted_at, conversion_order_id, revenue_cents, created_at, updated_at)
-        SELECT ${id}, NULL, x.staff_id, x.customer_id, NULL,
-               CASE WHEN ${control} THEN 'control' ELSE 'pending' END,
-               CASE WHEN ${control} THEN 1 ELSE 0 END,
-               CASE WHEN ${control} THEN NULL ELSE ${variantSql(raw("x.v"), p.materials)} END,
-               NULL, NULL, NULL, NULL, 0, ${p.now}, ${p.now}
-          FROM (SELECT a.customer_id, f.staff_id,
-                       ROW_NUMBER() OVER (PARTITION BY a.customer_id ORDER BY ${raw(ASSIGNMENT_ORDER[p.rule])}) AS rn,
-                       ${hashSql("a.customer_id", p.seed)} AS h,
-                       ${hashSql("a.customer_id", p.seed + VARIANT_SALT)} AS v
-                  FROM campaign_audience a
-                  JOIN follow_relations f ON f.customer_id = a.customer_id AND f.status = 'active'
-                  JOIN staff s ON s.id = f.staff_id
-                 WHERE a.campaign_id = ${id} AND a.reason IS NULL AND ${scope}) x
+      "freeze",
+      q`${raw(ignore)} INTO campaign_audience (campaign_id, customer_id, reason, staff_id, created_at)
+        SELECT ${id}, c.id, NULL, NULL, ${p.now} ${p.members}`,
+    );
+    const customer = "campaign_audience.customer_id";
+    const flag = q`EXISTS (SELECT 1 FROM customers c WHERE c.id = ${raw(customer)} AND c.do_not_disturb <> 0)`;
+    // the owner is assigned first; the reason reads no column this statement writes (MySQL would
+    // see the new value, SQLite the old one)
+    const owner = groups
+      ? raw("NULL")
+      : q`(SELECT f.staff_id FROM follow_relations f JOIN staff s ON s.id = f.staff_id
+            WHERE f.customer_id = ${raw(customer)} AND f.status = 'active' AND ${scope}
+            ORDER BY ${order} LIMIT 1)`;
+    add(
+      "assign",
+      q`UPDATE campaign_audience SET staff_id = ${owner}, reason = ${reasonSql(customer, flag, q`NOT ${relation(customer, true)}`)}
+         WHERE campaign_id = ${id} AND reason IS NULL`,
+    );
+  } else if (groups) {
+    add(
+      "freeze",
+      q`${raw(ignore)} INTO campaign_audience (campaign_id, customer_id, reason, staff_id, created_at)
+        SELECT ${id}, c.id, ${reasonSql("c.id", raw("c.do_not_disturb <> 0"), raw("1 = 0"))}, NULL, ${p.now} ${p.members}`,
+    );
+  } else {
+    // one row per member: its first in-scope active follower by the assignment rule, or NULL
+    add(
+      "freeze",
+      q`${raw(ignore)} INTO campaign_audience (campaign_id, customer_id, reason, staff_id, created_at)
+        SELECT ${id}, x.id, ${reasonSql("x.id", raw("x.dnd <> 0"), raw("x.staff_id IS NULL"))}, x.staff_id, ${p.now}
+          FROM (SELECT m.id, m.dnd, f.staff_id, ROW_NUMBER() OVER (PARTITION BY m.id ORDER BY ${order}) AS rn
+                  FROM (SELECT c.id, c.do_not_disturb AS dnd ${p.members}) m
+                  LEFT JOIN (follow_relations f JOIN staff s ON s.id = f.staff_id)
+                         ON f.customer_id = m.id AND f.status = 'active' AND ${scope}) x
          WHERE x.rn = 1`,
     );
   }
 
-  // (5) one task per staff member with at least one treated target, then link the targets
-  add(
-    "tasks",
-    q`${raw(ignore)} INTO tasks (campaign_id, staff_id, status, due_at, targets_total, targets_pending, wecom_msgid,
-                                notified_at, reminders_sent, created_at, updated_at)
-      SELECT ${id}, t.staff_id, 'open', ${p.dueAt}, COUNT(*), COUNT(*), NULL, NULL, NULL, ${p.now}, ${p.now}
-        FROM targets t WHERE t.campaign_id = ${id} AND t.is_control = 0 GROUP BY t.staff_id`,
-  );
-  add(
-    "link",
-    q`UPDATE targets SET task_id = (SELECT k.id FROM tasks k WHERE k.campaign_id = targets.campaign_id AND k.staff_id = targets.staff_id)
-       WHERE campaign_id = ${id} AND is_control = 0 AND task_id IS NULL`,
-  );
+  const taskColumns = raw(`campaign_id, staff_id, status, due_at, targets_total, targets_pending, wecom_msgid,
+                                notified_at, reminders_sent, created_at, updated_at`);
+  const targetColumns = raw(`campaign_id, task_id, staff_id, customer_id, group_id, status, is_control, variant,
+                                    reason, sent_at, converted_at, conversion_order_id, revenue_cents, created_at, updated_at`);
+  if (groups) {
+    // (3, 4) a group post reaches whole groups: one target per active group of an in-scope owner
+    // that holds at least one remaining audience member; no holdout, the owner is the assignee
+    const reaches = q`EXISTS (SELECT 1 FROM group_members gm JOIN campaign_audience a ON a.customer_id = gm.customer_id
+                       WHERE gm.group_id = g.id AND gm.left_at IS NULL AND a.campaign_id = ${id} AND a.reason IS NULL)`;
+    // (5) one task per owner of a reached group, then the targets carrying their task
+    add(
+      "tasks",
+      q`${raw(ignore)} INTO tasks (${taskColumns})
+        SELECT ${id}, g.owner_staff_id, 'open', ${p.dueAt}, COUNT(*), COUNT(*), NULL, NULL, NULL, ${p.now}, ${p.now}
+          FROM customer_groups g JOIN staff s ON s.id = g.owner_staff_id
+         WHERE g.status = 'active' AND ${scope} AND ${reaches}
+         GROUP BY g.owner_staff_id`,
+    );
+    add(
+      "targets",
+      q`${raw(ignore)} INTO targets (${targetColumns})
+        SELECT ${id}, k.id, g.owner_staff_id, NULL, g.id, 'pending', 0, ${variantSql(hashSql("g.id", p.seed + VARIANT_SALT), p.materials)},
+               NULL, NULL, NULL, NULL, 0, ${p.now}, ${p.now}
+          FROM customer_groups g JOIN staff s ON s.id = g.owner_staff_id
+          JOIN tasks k ON k.campaign_id = ${id} AND k.staff_id = g.owner_staff_id
+         WHERE g.status = 'active' AND ${scope} AND ${reaches}`,
+    );
+  } else {
+    // (3) holdout: a seeded hash of the customer decides control; the variant is a second draw
+    const control = (h: Stmt) => q`${h} * 10000 < ${p.holdoutBp * HASH_PRIME}`;
+    // (5) one task per owner of at least one treated customer
+    add(
+      "tasks",
+      q`${raw(ignore)} INTO tasks (${taskColumns})
+        SELECT ${id}, a.staff_id, 'open', ${p.dueAt}, COUNT(*), COUNT(*), NULL, NULL, NULL, ${p.now}, ${p.now}
+          FROM campaign_audience a
+         WHERE a.campaign_id = ${id} AND a.reason IS NULL AND NOT (${control(hashSql("a.customer_id", p.seed))})
+         GROUP BY a.staff_id`,
+    );
+    const isControl = control(raw("x.h"));
+    add(
+      "targets",
+      q`${raw(ignore)} INTO targets (${targetColumns})
+        SELECT ${id}, CASE WHEN ${isControl} THEN NULL ELSE k.id END, x.staff_id, x.customer_id, NULL,
+               CASE WHEN ${isControl} THEN 'control' ELSE 'pending' END,
+               CASE WHEN ${isControl} THEN 1 ELSE 0 END,
+               CASE WHEN ${isControl} THEN NULL ELSE ${variantSql(raw("x.v"), p.materials)} END,
+               NULL, NULL, NULL, NULL, 0, ${p.now}, ${p.now}
+          FROM (SELECT a.customer_id, a.staff_id,
+                       ${hashSql("a.customer_id", p.seed)} AS h,
+                       ${hashSql("a.customer_id", p.seed + VARIANT_SALT)} AS v
+                  FROM campaign_audience a
+                 WHERE a.campaign_id = ${id} AND a.reason IS NULL) x
+          LEFT JOIN tasks k ON k.campaign_id = ${id} AND k.staff_id = x.staff_id
+         ORDER BY x.customer_id`,
+    );
+  }
 
   // (7, planned here, created after commit) one mass send per task, variant and 10 000 recipients
   if (p.channel === "mass_send") {

@@ -145,22 +145,8 @@ export class CampaignTracking {
       );
       if (!marks.length) continue;
       const h = Math.min(...marks);
-      const pending = num(r.targets_pending);
       try {
-        const outcome = await this.wecom.notifications.sendTextCard(
-          "reminder",
-          [String(r.userid)],
-          {
-            title: `任务提醒：${String(r.name)}`.slice(0, 40),
-            description: `<div class="highlight">${escapeHtml(
-              r.channel === "group_post" ? `还有 ${pending} 个客户群待发布` : `还有 ${pending} 位客户待联系`,
-            )}</div><div class="gray">截止 ${formatTime(due)}</div>`,
-            url: `${this.publicUrl}/sidebar/tasks/${taskId}`,
-            btntxt: "查看",
-          },
-          `task:${taskId}:reminder:${h}h`,
-        );
-        if (outcome.status !== "duplicate" && outcome.status !== "failed") sent++;
+        if (await this.sendReminder(r, `task:${taskId}:reminder:${h}h`)) sent++;
       } catch (err) {
         this.log.warn({ err, taskId }, "reminder not sent");
         continue;
@@ -174,6 +160,55 @@ export class CampaignTracking {
       if (r.channel === "mass_send") await this.remindMassSends(taskId);
     }
     return { sent };
+  }
+
+  /**
+   * "Remind now" from the campaign page: one reminder to each staff member whose task of this
+   * running campaign still has pending targets. The dedupe key holds for ten minutes, so a double
+   * click or a second instance sends nothing more.
+   */
+  async remindNow(campaignId: number): Promise<{ reminded: number; tasks: number }> {
+    const [c] = await this.ds.query("SELECT status FROM campaigns WHERE id = ?", [campaignId]);
+    if (c?.status !== "running")
+      throw new ConflictError("Only a running campaign can send reminders", { status: c?.status ?? null });
+    if (!this.wecom) return { reminded: 0, tasks: 0 };
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT k.id, k.due_at, k.targets_pending, s.userid, c.name, c.channel
+         FROM tasks k JOIN campaigns c ON c.id = k.campaign_id JOIN staff s ON s.id = k.staff_id
+        WHERE c.id = ? AND k.status IN ('open', 'overdue') AND k.targets_pending > 0
+        ORDER BY k.id`,
+      [campaignId],
+    );
+    const slot = Math.floor(this.clock.now().getTime() / 600_000);
+    let reminded = 0;
+    for (const r of rows) {
+      try {
+        if (await this.sendReminder(r, `task:${num(r.id)}:remind-now:${slot}`)) reminded++;
+      } catch (err) {
+        this.log.warn({ err, taskId: num(r.id) }, "reminder not sent");
+      }
+    }
+    return { reminded, tasks: rows.length };
+  }
+
+  /** The reminder card: how many are left and the deadline; false when deduplicated or failed. */
+  private async sendReminder(r: Record<string, unknown>, dedupeKey: string): Promise<boolean> {
+    const pending = num(r.targets_pending);
+    const due = readTime(r.due_at);
+    const outcome = await this.wecom!.notifications.sendTextCard(
+      "reminder",
+      [String(r.userid)],
+      {
+        title: `任务提醒：${String(r.name)}`.slice(0, 40),
+        description: `<div class="highlight">${escapeHtml(
+          r.channel === "group_post" ? `还有 ${pending} 个客户群待发布` : `还有 ${pending} 位客户待联系`,
+        )}</div>${due ? `<div class="gray">截止 ${formatTime(due)}</div>` : ""}`,
+        url: `${this.publicUrl}/sidebar/tasks/${num(r.id)}`,
+        btntxt: "查看",
+      },
+      dedupeKey,
+    );
+    return outcome.status !== "duplicate" && outcome.status !== "failed";
   }
 
   /** WeCom's own nudge for unconfirmed mass sends (≤ 3 per 24 h; 41094 beyond is ignored). */

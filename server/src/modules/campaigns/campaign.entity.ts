@@ -15,6 +15,8 @@ export class Campaign {
   @StrColumn(20) channel: CampaignChannel;
   @IntColumn({ nullable: true }) segmentId: number | null;
   @JsonColumn() audienceRule: Record<string, unknown> | null;
+  /** an uploaded list (audience_lists) as the audience */
+  @IntColumn({ nullable: true }) audienceListId: number | null;
   @JsonColumn({ nullable: false }) materials: unknown[];
   @JsonColumn() scope: Record<string, unknown> | null;
   @TimeColumn() startAt: Date;

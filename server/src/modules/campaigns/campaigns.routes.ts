@@ -8,6 +8,7 @@ import type { CampaignTracking } from "./campaign-tracking.ts";
 import { campaignInputSchema, campaignListQuery, targetListQuery, taskListQuery } from "./campaigns.schemas.ts";
 import type { CampaignsService } from "./campaigns.service.ts";
 import type { CampaignMeasurementService } from "./campaign-measurement.ts";
+import { userActor, type AuditService } from "../audit/audit.service.ts";
 
 const idOf = (raw: string | undefined) => {
   const id = Number(raw);
@@ -24,9 +25,13 @@ export function campaignsRoutes(
   launch: CampaignLaunch,
   tracking: CampaignTracking,
   measurement: CampaignMeasurementService,
+  audit?: AuditService,
 ): Router<AppState> {
   const r = new Router<AppState>({ prefix: "/campaigns" });
   const signedIn = requireUser();
+  // launch, pause, resume and cancel are audited once they succeeded
+  const audited = (ctx: { state: AppState; ip: string }, action: string, id: number) =>
+    audit?.record(userActor(ctx.state.user!, ctx.ip), `campaign.${action}`, { entity: "campaign", id });
   r.get("/", signedIn, async (ctx) => {
     ctx.body = await campaigns.list(parseInput(campaignListQuery, ctx.query, "query"), ctx.state.user!);
   });
@@ -47,15 +52,25 @@ export function campaignsRoutes(
   });
   r.post("/:id/launch", signedIn, async (ctx) => {
     ctx.body = await launch.launch(idOf(ctx.params.id), ctx.state.user!);
+    await audited(ctx, "launch", idOf(ctx.params.id));
   });
   r.post("/:id/pause", signedIn, async (ctx) => {
     ctx.body = await campaigns.pause(idOf(ctx.params.id), ctx.state.user!);
+    await audited(ctx, "pause", idOf(ctx.params.id));
   });
   r.post("/:id/resume", signedIn, async (ctx) => {
     ctx.body = await campaigns.resume(idOf(ctx.params.id), ctx.state.user!);
+    await audited(ctx, "resume", idOf(ctx.params.id));
   });
   r.post("/:id/cancel", signedIn, async (ctx) => {
     ctx.body = await campaigns.cancel(idOf(ctx.params.id), ctx.state.user!);
+    await audited(ctx, "cancel", idOf(ctx.params.id));
+  });
+  r.post("/:id/remind", signedIn, async (ctx) => {
+    const id = idOf(ctx.params.id);
+    await campaigns.manageable(id, ctx.state.user!);
+    ctx.body = await tracking.remindNow(id);
+    await audited(ctx, "remind", id);
   });
   r.post("/:id/copy", signedIn, async (ctx) => {
     ctx.status = 201;

@@ -48,6 +48,9 @@ describe("campaign input", () => {
     expect(fields({ ...valid, holdoutPercent: 51 })).toEqual(["holdoutPercent"]);
     expect(fields({ ...valid, channel: "group_post", holdoutPercent: 10 })).toEqual(["holdoutPercent"]);
     expect(fields({ ...valid, audience: { segmentId: 1, rule: { all: [] } } })).toEqual(["audience"]);
+    expect(fields({ ...valid, audience: { listId: 2 } })).toEqual([]);
+    expect(fields({ ...valid, audience: { listId: 2, segmentId: 1 } })).toEqual(["audience"]);
+    expect(fields({ ...valid, audience: { listId: 0 } })).toEqual(["audience.listId"]);
     expect(fields({ ...valid, scope: { stores: [1] } })).toEqual(["scope"]);
     expect(fields({ ...valid, assignmentRule: "random" })).toEqual(["assignmentRule"]);
   });

@@ -17,9 +17,11 @@ const variantSchema = z.object({
   share: z.number().int("must be a whole percent").min(1, "at least 1").max(100, "at most 100"),
 });
 
-const audienceSchema = z.union([z.object({ segmentId: id }).strict(), z.object({ rule: ruleSchema }).strict()], {
-  message: "needs either segmentId or rule",
-});
+/** A saved segment, an inline rule, or an uploaded list (audience-lists). */
+const audienceSchema = z.union(
+  [z.object({ segmentId: id }).strict(), z.object({ rule: ruleSchema }).strict(), z.object({ listId: id }).strict()],
+  { message: "needs one of segmentId, rule or listId" },
+);
 
 export const campaignInputSchema = z
   .object({
@@ -101,7 +103,7 @@ export interface CampaignView {
   goal: string | null;
   status: CampaignStatus;
   channel: CampaignChannel;
-  audience: { segmentId: number } | { rule: unknown };
+  audience: { segmentId: number } | { rule: unknown } | { listId: number };
   materials: MaterialVariant[];
   scope: CampaignScope;
   startAt: string;

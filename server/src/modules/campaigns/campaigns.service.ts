@@ -6,6 +6,7 @@ import { execute, num, placeholders, readTime, sqlTime } from "../../db/dialect.
 import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from "../../http/errors.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { WecomClient } from "../../wecom/wecom-client.ts";
+import { AudienceList } from "../audience-lists/audience-list.entity.ts";
 import type { UserView } from "../auth/auth.schemas.ts";
 import type { Paged } from "../customers/customers.schemas.ts";
 import { checkTemplate } from "../materials/material-template.ts";
@@ -242,6 +243,7 @@ export class CampaignsService {
       channel: c.channel,
       segmentId: c.segmentId,
       audienceRule: c.audienceRule,
+      audienceListId: c.audienceListId,
       materials: c.materials,
       scope: c.scope,
       startAt: c.startAt,
@@ -357,6 +359,9 @@ export class CampaignsService {
     if ("segmentId" in input.audience) {
       if (!(await this.ds.getRepository(Segment).existsBy({ id: input.audience.segmentId })))
         problems.push({ field: "audience.segmentId", reason: "no such segment" });
+    } else if ("listId" in input.audience) {
+      if (!(await this.ds.getRepository(AudienceList).existsBy({ id: input.audience.listId })))
+        problems.push({ field: "audience.listId", reason: "no such list" });
     } else {
       try {
         this.segments.membersSql(input.audience.rule as Rule);
@@ -462,6 +467,7 @@ export class CampaignsService {
       channel: input.channel,
       segmentId: "segmentId" in input.audience ? input.audience.segmentId : null,
       audienceRule: "rule" in input.audience ? (input.audience.rule as object as Record<string, unknown>) : null,
+      audienceListId: "listId" in input.audience ? input.audience.listId : null,
       materials: input.materials,
       scope: scope as Record<string, unknown>,
       startAt: new Date(input.startAt),
@@ -482,7 +488,11 @@ export function campaignView(c: Campaign): CampaignView {
     goal: c.goal,
     status: c.status,
     channel: c.channel,
-    audience: c.segmentId ? { segmentId: c.segmentId } : { rule: c.audienceRule },
+    audience: c.audienceListId
+      ? { listId: c.audienceListId }
+      : c.segmentId
+        ? { segmentId: c.segmentId }
+        : { rule: c.audienceRule },
     materials: c.materials as MaterialVariant[],
     scope: (c.scope ?? {}) as CampaignScope,
     startAt: iso(c.startAt),

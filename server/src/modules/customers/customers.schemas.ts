@@ -97,6 +97,8 @@ export interface Paged<T> {
   page: number;
   pageSize: number;
   total: number;
+  /** true when there are more than `total` matches (the count stops at a cap) */
+  totalCapped?: boolean;
 }
 
 export const SEGMENT_KEYS = SEGMENTS;

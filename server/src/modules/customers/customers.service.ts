@@ -16,13 +16,19 @@ const SORTS: Record<CustomerListQuery["sort"], string> = {
   name: "c.name ASC, c.id ASC",
 };
 
+/** The list counts its matches exactly up to this many and reports `totalCapped` beyond. */
+export const TOTAL_CAP = 10_000;
+
 /**
  * The customer list behind the admin's table, segments and exports: every filter compiles to a
  * bound-parameter SQL condition (never text from the request), the same on both databases. A
  * store manager sees only customers followed by staff of their stores.
  */
 export class CustomersService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly totalCap = TOTAL_CAP,
+  ) {}
 
   /** WHERE conditions and parameters for a filter; also used by segments and CSV export. */
   where(q: Partial<CustomerListQuery>, user?: UserView): { sql: string; params: unknown[] } {
@@ -34,39 +40,53 @@ export class CustomersService {
     };
     const inStores = (stores: number[]) =>
       add(
-        `EXISTS (SELECT 1 FROM follow_relations f JOIN staff_stores ss ON ss.staff_id = f.staff_id
-                  WHERE f.customer_id = c.id AND f.status = 'active' AND ss.store_id IN (${placeholders(stores.length)}))`,
+        `c.id IN (SELECT f.customer_id FROM staff_stores ss JOIN follow_relations f ON f.staff_id = ss.staff_id
+                   WHERE ss.store_id IN (${placeholders(stores.length)}) AND f.status = 'active')`,
         ...stores,
       );
     if (user?.role === "store_manager") inStores(user.storeIds.length ? user.storeIds : [0]);
     if (q.store?.length) inStores(q.store);
     if (q.owner?.length)
       add(
-        `EXISTS (SELECT 1 FROM follow_relations f JOIN staff s ON s.id = f.staff_id
-                  WHERE f.customer_id = c.id AND f.status = 'active' AND s.userid IN (${placeholders(q.owner.length)}))`,
+        `c.id IN (SELECT f.customer_id FROM staff s JOIN follow_relations f ON f.staff_id = s.id
+                   WHERE s.userid IN (${placeholders(q.owner.length)}) AND f.status = 'active')`,
         ...q.owner,
       );
     if (q.tagsAny?.length)
       add(
-        `EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.customer_id = c.id AND ct.tag_id IN (${placeholders(q.tagsAny.length)}))`,
+        `c.id IN (SELECT ct.customer_id FROM customer_tags ct WHERE ct.tag_id IN (${placeholders(q.tagsAny.length)}))`,
         ...q.tagsAny,
       );
     if (q.tagsAll?.length) {
       const all = [...new Set(q.tagsAll)];
-      add(
-        `(SELECT COUNT(*) FROM customer_tags ct WHERE ct.customer_id = c.id AND ct.tag_id IN (${placeholders(all.length)})) = ?`,
-        ...all,
-        all.length,
-      );
+      // one semi-join per tag lets the database start from the rarest tag and probe the others by
+      // primary key; past a handful of tags one grouped subquery keeps the join count bounded
+      if (all.length <= 8)
+        for (const tagId of all)
+          add(`c.id IN (SELECT ct.customer_id FROM customer_tags ct WHERE ct.tag_id = ?)`, tagId);
+      else
+        add(
+          `c.id IN (SELECT ct.customer_id FROM customer_tags ct WHERE ct.tag_id IN (${placeholders(all.length)})
+                     GROUP BY ct.customer_id HAVING COUNT(*) = ?)`,
+          ...all,
+          all.length,
+        );
     }
     if (q.tagsNone?.length)
       add(
-        `NOT EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.customer_id = c.id AND ct.tag_id IN (${placeholders(q.tagsNone.length)}))`,
+        // a correlated count probes the primary key per customer; NOT EXISTS would be planned as a
+        // materialised set of everyone holding the tag, a scan of hundreds of thousands of rows
+        `(SELECT COUNT(*) FROM customer_tags ct WHERE ct.customer_id = c.id AND ct.tag_id IN (${placeholders(q.tagsNone.length)})) = 0`,
         ...q.tagsNone,
       );
     if (q.segment?.length) add(`r.segment IN (${placeholders(q.segment.length)})`, ...q.segment);
-    if (q.lifecycle?.length)
-      add(`COALESCE(r.lifecycle, 'prospect') IN (${placeholders(q.lifecycle.length)})`, ...q.lifecycle);
+    if (q.lifecycle?.length) {
+      // a customer added since the last computation has no RFM row yet and counts as a prospect;
+      // written without COALESCE so that the lifecycle index serves the condition
+      const stages = `r.lifecycle IN (${placeholders(q.lifecycle.length)})`;
+      if (q.lifecycle.includes("prospect")) add(`(${stages} OR r.customer_id IS NULL)`, ...q.lifecycle);
+      else add(stages, ...q.lifecycle);
+    }
     const range = (col: string, lo?: number, hi?: number) => {
       if (lo !== undefined) add(`${col} >= ?`, lo);
       if (hi !== undefined) add(`${col} <= ?`, hi);
@@ -96,7 +116,16 @@ export class CustomersService {
   async list(q: CustomerListQuery, user: UserView): Promise<Paged<CustomerListItem>> {
     const { sql, params } = this.where(q, user);
     const from = "FROM customers c LEFT JOIN customer_rfm r ON r.customer_id = c.id";
-    const total = num((await this.ds.query(`SELECT COUNT(*) AS n ${from} ${sql}`, params))[0]?.n);
+    // counting stops past TOTAL_CAP: an exact count of a broad filter at a million customers costs
+    // a scan per request, while "10,000+" is all a paged table needs (segments count exactly)
+    const total = num(
+      (
+        await this.ds.query(`SELECT COUNT(*) AS n FROM (SELECT 1 AS x ${from} ${sql} LIMIT ?) capped`, [
+          ...params,
+          this.totalCap + 1,
+        ])
+      )[0]?.n,
+    );
     const rows: Record<string, unknown>[] = await this.ds.query(
       `SELECT c.id, c.external_userid, c.name, c.gender, r.segment, r.lifecycle, r.r_score, r.f_score, r.m_score,
               r.recency_days, r.frequency, r.monetary_cents, r.last_paid_at
@@ -110,7 +139,8 @@ export class CustomersService {
     return {
       page: q.page,
       pageSize: q.pageSize,
-      total,
+      total: Math.min(total, this.totalCap),
+      totalCapped: total > this.totalCap,
       items: rows.map((r) => ({
         id: Number(r.id),
         externalUserid: (r.external_userid as string) ?? null,
@@ -261,12 +291,12 @@ export class CustomersService {
     };
   }
 
-  private async ownersOf(ids: number[]): Promise<Map<number, { userid: string; name: string }[]>> {
+  async ownersOf(ids: number[]): Promise<Map<number, { userid: string; name: string }[]>> {
     const out = new Map<number, { userid: string; name: string }[]>();
     if (!ids.length) return out;
     const rows: { customer_id: unknown; userid: string; name: string }[] = await this.ds.query(
       `SELECT f.customer_id, s.userid, s.name FROM follow_relations f JOIN staff s ON s.id = f.staff_id
-        WHERE f.status = 'active' AND f.customer_id IN (${placeholders(ids.length)}) ORDER BY f.added_at`,
+        WHERE f.status = 'active' AND f.customer_id IN (${placeholders(ids.length)}) ORDER BY f.added_at, f.id`,
       ids,
     );
     for (const r of rows) {
@@ -277,7 +307,7 @@ export class CustomersService {
     return out;
   }
 
-  private async tagsOf(ids: number[]): Promise<Map<number, { id: number; name: string; source: string }[]>> {
+  async tagsOf(ids: number[]): Promise<Map<number, { id: number; name: string; source: string }[]>> {
     const out = new Map<number, { id: number; name: string; source: string }[]>();
     if (!ids.length) return out;
     const rows: { customer_id: unknown; id: unknown; name: string; source: string }[] = await this.ds.query(

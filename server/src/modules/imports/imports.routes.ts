@@ -1,6 +1,6 @@
 import Router from "@koa/router";
 import type { AppContext, AppState } from "../../http/app-context.ts";
-import { AppError, PayloadTooLargeError } from "../../http/errors.ts";
+import { readCsvUpload } from "../../http/read-upload.ts";
 import { parseInput } from "../../http/validate.ts";
 import { requireUser } from "../auth/auth.middleware.ts";
 import type { ImportKind, ImportService } from "./import.service.ts";
@@ -21,7 +21,7 @@ export function importRoutes(
 
   const upload = (kind: ImportKind) => async (ctx: AppContext) => {
     const { filename } = parseInput(uploadQuery, ctx.query, "query");
-    const data = await readUpload(ctx);
+    const data = await readCsvUpload(ctx, MAX_UPLOAD_BYTES);
     const { job, done } = await imports.start({
       kind,
       source: "csv",
@@ -49,28 +49,4 @@ export function importRoutes(
     ctx.attachment(`import-${id}-errors.csv`);
   });
   return r;
-}
-
-/**
- * The CSV bytes. The app's body parser leaves text/csv (and octet-stream) unread, so they are
- * read here with the upload limit; text/plain arrives already parsed (within its own 1 MB limit).
- */
-async function readUpload(ctx: AppContext): Promise<Buffer> {
-  if (typeof ctx.request.body === "string") return Buffer.from(ctx.request.body, "utf8");
-  if (ctx.is("json", "urlencoded", "multipart"))
-    throw new AppError(
-      415,
-      "unsupported_media_type",
-      "Send the CSV file itself as the request body (Content-Type: text/csv), not as JSON or a form",
-    );
-  const tooLarge = () => new PayloadTooLargeError(`The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
-  if (Number(ctx.get("content-length")) > MAX_UPLOAD_BYTES) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_UPLOAD_BYTES) throw tooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

@@ -50,6 +50,11 @@ export const saveMaterialSchema = z.object({
   content: materialContentSchema,
 });
 
+export const previewMaterialSchema = z.object({
+  content: materialContentSchema,
+  customerId: z.number().int().positive().optional(),
+});
+
 export const materialQuery = z.object({
   q: z.string().trim().max(64).optional(),
   folderId: z.coerce.number().int().positive().optional(),

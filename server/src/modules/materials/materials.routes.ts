@@ -4,7 +4,7 @@ import { NotFoundError, PayloadTooLargeError } from "../../http/errors.ts";
 import { parseInput } from "../../http/validate.ts";
 import { requireUser } from "../auth/auth.middleware.ts";
 import { MATERIAL_VARIABLES } from "./material-template.ts";
-import { folderSchema, materialQuery, saveMaterialSchema } from "./material.schemas.ts";
+import { folderSchema, materialQuery, previewMaterialSchema, saveMaterialSchema } from "./material.schemas.ts";
 import type { MaterialsService } from "./materials.service.ts";
 import { UploadStore } from "./upload-store.ts";
 
@@ -44,6 +44,10 @@ export function materialsRoutes(
     const { name, parentId } = parseInput(folderSchema, ctx.request.body, "folder");
     ctx.status = 201;
     ctx.body = await materials.createFolder(name, parentId ?? null);
+  });
+  api.post("/preview", requireUser(), async (ctx) => {
+    const { content, customerId } = parseInput(previewMaterialSchema, ctx.request.body, "material preview");
+    ctx.body = await materials.preview(content, customerId ?? null, ctx.state.user!);
   });
   api.get("/", requireUser(), async (ctx) => {
     ctx.body = await materials.search(parseInput(materialQuery, ctx.query, "material search"));

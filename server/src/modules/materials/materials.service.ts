@@ -1,7 +1,8 @@
 import { In, IsNull, type DataSource } from "typeorm";
-import { num, readTime } from "../../db/dialect.ts";
+import { num, placeholders, readTime } from "../../db/dialect.ts";
 import { NotFoundError, ValidationError } from "../../http/errors.ts";
 import type { Clock } from "../../platform/clock.ts";
+import type { UserView } from "../auth/auth.schemas.ts";
 import { Material, MaterialFolder } from "./material.entity.ts";
 import { checkTemplate, renderTemplate, type RenderContext } from "./material-template.ts";
 import type { MaterialContent } from "./material.schemas.ts";
@@ -116,6 +117,38 @@ export class MaterialsService {
     for (const f of TEMPLATED[content.type])
       if (typeof content[f] === "string") content[f] = renderTemplate(content[f] as string, ctx);
     return content;
+  }
+
+  /**
+   * Unsaved content as a sample customer would get it (the admin editor's preview): the given
+   * customer, else the first followed customer, with their first active follower as staff. A store
+   * manager's sample is a customer followed by their stores' staff.
+   */
+  async preview(
+    content: MaterialContent,
+    customerId: number | null,
+    user: UserView,
+  ): Promise<{ content: MaterialContent; customer: { id: number; name: string } | null }> {
+    const out = { ...content } as Record<string, unknown> & MaterialContent;
+    for (const f of TEMPLATED[out.type])
+      if (typeof out[f] === "string") checkTemplate(out[f] as string, `content.${f}`);
+    const hq = user.role === "hq_admin" || user.role === "hq_operator";
+    const stores = hq ? null : user.storeIds.length ? user.storeIds : [0];
+    const followed = stores
+      ? `f.customer_id = c.id AND f.status = 'active' AND f.staff_id IN (SELECT ss.staff_id FROM staff_stores ss WHERE ss.store_id IN (${placeholders(stores.length)}))`
+      : "f.customer_id = c.id AND f.status = 'active'";
+    const [sample] = await this.ds.query(
+      `SELECT c.id, c.name, (SELECT MIN(f.staff_id) FROM follow_relations f WHERE ${followed}) AS staff_id
+         FROM customers c
+        WHERE EXISTS (SELECT 1 FROM follow_relations f WHERE ${followed})${customerId ? " AND c.id = ?" : ""}
+        ORDER BY c.id LIMIT 1`,
+      [...(stores ?? []), ...(stores ?? []), ...(customerId ? [customerId] : [])],
+    );
+    const ctx = sample
+      ? await this.context(num(sample.id), sample.staff_id === null ? null : num(sample.staff_id))
+      : {};
+    for (const f of TEMPLATED[out.type]) if (typeof out[f] === "string") out[f] = renderTemplate(out[f] as string, ctx);
+    return { content: out, customer: sample ? { id: num(sample.id), name: String(sample.name) } : null };
   }
 
   async countUse(id: number): Promise<void> {

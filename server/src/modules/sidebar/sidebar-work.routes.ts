@@ -52,6 +52,19 @@ export function sidebarWorkRoutes(
     await tags.removeFromCustomer(id, idOf(ctx.params.tagId), `staff:${staff(ctx).userid}`);
     ctx.status = 204;
   });
+  // the manual tags a guide may put on a customer (system tags are the engine's), by group
+  r.get("/tags", staffOnly, async (ctx) => {
+    const groups = await tags.groups();
+    ctx.body = {
+      groups: groups
+        .map((g) => ({
+          id: g.id,
+          name: g.name,
+          tags: g.tags.filter((t) => t.source === "manual").map((t) => ({ id: t.id, name: t.name })),
+        }))
+        .filter((g) => g.tags.length > 0),
+    };
+  });
   r.get("/tasks", staffOnly, async (ctx) => {
     ctx.body = await work.tasks(staff(ctx).id);
   });
@@ -73,6 +86,10 @@ export function sidebarWorkRoutes(
   });
   r.get("/materials", staffOnly, async (ctx) => {
     ctx.body = await materials.search(parseInput(materialQuery, ctx.query, "material search"));
+  });
+  r.get("/materials/folders", staffOnly, async (ctx) => {
+    const folders = await materials.folders();
+    ctx.body = { items: folders.map((f) => ({ id: f.id, name: f.name, parentId: f.parentId })) };
   });
   r.get("/materials/:id/render", staffOnly, async (ctx) => {
     const { externalUserid } = parseInput(renderQuery, ctx.query, "render");

@@ -6,6 +6,8 @@ import type { CampaignTracking } from "../campaigns/campaign-tracking.ts";
 import type { MaterialsService } from "../materials/materials.service.ts";
 import type { MaterialContent } from "../materials/material.schemas.ts";
 
+/** Orders and spend shown on the customer page: the last year, like RFM's default window. */
+const ORDER_WINDOW_DAYS = 365;
 const iso = (v: unknown) => readTime(v)?.toISOString() ?? null;
 const opt = (v: unknown) => (v === null || v === undefined ? null : num(v));
 
@@ -56,6 +58,12 @@ export class SidebarWorkService {
       `SELECT order_no, paid_at, amount_cents - refund_cents AS net, store_code FROM orders
         WHERE customer_id = ? AND status = 'paid' ORDER BY paid_at DESC LIMIT 1`,
       [id],
+    );
+    const since = sqlTime(new Date(this.clock.now().getTime() - ORDER_WINDOW_DAYS * 86_400_000));
+    const [window] = await this.ds.query(
+      `SELECT COUNT(*) AS n, COALESCE(SUM(amount_cents - refund_cents), 0) AS net FROM orders
+        WHERE customer_id = ? AND status = 'paid' AND amount_cents - refund_cents > 0 AND paid_at > ?`,
+      [id, since],
     );
     const groups = await this.ds.query(
       `SELECT g.chat_id, g.name FROM group_members m JOIN customer_groups g ON g.id = m.group_id
@@ -112,6 +120,7 @@ export class SidebarWorkService {
       lastOrder: last
         ? { orderNo: last.order_no, paidAt: iso(last.paid_at), netCents: num(last.net), storeCode: last.store_code }
         : null,
+      orderWindow: { days: ORDER_WINDOW_DAYS, orders: num(window?.n), netCents: num(window?.net) },
       groups: groups.map((g: Record<string, unknown>) => ({ chatId: g.chat_id, name: g.name })),
       tags: tags.map((t: Record<string, unknown>) => ({
         id: num(t.id),

@@ -1,20 +1,28 @@
 import Router from "@koa/router";
+import { z } from "zod";
 import type { Config } from "../../config/config.ts";
 import type { AppState } from "../../http/app-context.ts";
 import { SIDEBAR_COOKIE, setSessionCookie, type SessionCodec } from "../../http/session.ts";
 import { parseInput } from "../../http/validate.ts";
 import type { Clock } from "../../platform/clock.ts";
+import { devChatsQuery, devSendSchema, type DevChatService } from "./dev-chat.service.ts";
 import { requireStaff } from "./sidebar.middleware.ts";
 import { devLoginSchema, type SidebarBootstrap } from "./sidebar.schemas.ts";
 import type { SidebarService } from "./sidebar.service.ts";
 
 const SESSION_MS = 8 * 3600 * 1000;
+const devSentQuery = z.object({
+  externalUserid: z.string().min(1).max(128).optional(),
+  chatId: z.string().min(1).max(128).optional(),
+});
 
 export function sidebarRoutes(
   config: Config,
   sidebar: SidebarService,
   codec: SessionCodec,
   clock: Clock,
+  /** simulator mode with a WeCom client: the dev bridge's chat picker and recorded sends */
+  devChat?: DevChatService,
 ): Router<AppState> {
   const r = new Router<AppState>({ prefix: "/sidebar" });
   const staffOnly = requireStaff(codec, sidebar, clock);
@@ -47,6 +55,19 @@ export function sidebarRoutes(
       );
       ctx.body = { staff: await sidebar.view(staff) };
     });
+    if (devChat) {
+      r.get("/dev/chats", staffOnly, async (ctx) => {
+        ctx.body = await devChat.chats(ctx.state.staff!.id, parseInput(devChatsQuery, ctx.query, "chat search").q);
+      });
+      // The dev bridge's sendMaterial: recorded by the WeCom simulator instead of sent by the WeCom client.
+      r.post("/dev/send-chat-message", staffOnly, async (ctx) => {
+        ctx.body = await devChat.send(ctx.state.staff!, parseInput(devSendSchema, ctx.request.body, "chat message"));
+      });
+      r.get("/dev/chat-messages", staffOnly, async (ctx) => {
+        const q = parseInput(devSentQuery, ctx.query, "chat");
+        ctx.body = { items: await devChat.sends(ctx.state.staff!, q) };
+      });
+    }
   }
   return r;
 }

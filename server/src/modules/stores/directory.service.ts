@@ -8,8 +8,11 @@ export class DirectoryService {
 
   async stores(user: UserView) {
     const scoped = user.role === "store_manager";
+    if (scoped && user.storeIds.length === 0) return [];
     const rows: Record<string, unknown>[] = await this.ds.query(
-      `SELECT id, code, name, city FROM stores${scoped ? ` WHERE id IN (${placeholders(user.storeIds.length)})` : ""} ORDER BY code`,
+      `SELECT st.id, st.code, st.name, st.city,
+              (SELECT COUNT(*) FROM staff_stores ss WHERE ss.store_id = st.id) AS staff_count
+         FROM stores st${scoped ? ` WHERE st.id IN (${placeholders(user.storeIds.length)})` : ""} ORDER BY st.code`,
       scoped ? user.storeIds : [],
     );
     return rows.map((r) => ({
@@ -17,11 +20,13 @@ export class DirectoryService {
       code: String(r.code),
       name: String(r.name),
       city: (r.city as string) ?? null,
+      staffCount: num(r.staff_count),
     }));
   }
 
   async staff(user: UserView) {
     const scoped = user.role === "store_manager";
+    if (scoped && user.storeIds.length === 0) return [];
     const rows: Record<string, unknown>[] = await this.ds.query(
       `SELECT s.id, s.userid, s.name, s.kind, s.status, ss.store_id,
               (SELECT COUNT(*) FROM follow_relations f WHERE f.staff_id = s.id AND f.status = 'active') AS customers

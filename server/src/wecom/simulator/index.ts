@@ -5,8 +5,18 @@ import type { ApiTable } from "./api.ts";
 import { CallbackSender, type Delivery } from "./callbacks.ts";
 import { CorpActions } from "./corp-actions.ts";
 import { Faults, type FaultControl } from "./faults.ts";
-import type { SimCall, SimCorpSeed, SimCustomer, SimFollow, SimGroup, SimGroupMember, SimState } from "./model.ts";
+import type {
+  SimCall,
+  SimChatToolbarSend,
+  SimCorpSeed,
+  SimCustomer,
+  SimFollow,
+  SimGroup,
+  SimGroupMember,
+  SimState,
+} from "./model.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { chatToolbarRoutes } from "./routes/chat-toolbar.ts";
 import { contactRoutes } from "./routes/contacts.ts";
 import { groupRoutes } from "./routes/groups.ts";
 import { massSendRoutes, type ConfirmOptions } from "./routes/mass-send.ts";
@@ -38,6 +48,8 @@ export interface WecomSimulator {
   faults: FaultControl;
   /** every call answered, faulted ones included */
   calls: SimCall[];
+  /** chat toolbar sends recorded by sim/chat_toolbar/send (the dev bridge's stand-in for sendChatMessage) */
+  chatToolbarSends: SimChatToolbarSend[];
   setCallbackUrl(url: string | null): void;
   addCustomer(c: SimCustomer, f: SimFollow, opts?: { welcomeCode?: boolean }): Promise<void>;
   deleteFollowByStaff(userid: string, external_userid: string): Promise<void>;
@@ -72,6 +84,7 @@ export function createWecomSimulator(seed: SimCorpSeed, opts: SimulatorOptions =
     ...groupRoutes(),
     ...massSendRoutes(),
     ...messageRoutes(),
+    ...chatToolbarRoutes(),
   };
   const app = createSimulatorApp({ state, faults, now, routes });
   const sender = new CallbackSender(state, now);
@@ -82,6 +95,7 @@ export function createWecomSimulator(seed: SimCorpSeed, opts: SimulatorOptions =
     state,
     faults,
     calls: state.calls,
+    chatToolbarSends: state.chatToolbarSends,
     listen: (port = 0, host = "127.0.0.1") => listen(app, port, host),
     setCallbackUrl: (url) => {
       state.callbackUrl = url;

@@ -156,6 +156,24 @@ export interface SimWelcomeMessage {
   at: number;
 }
 
+/**
+ * A message a staff member put into a chat from the chat toolbar (JS-SDK sendChatMessage). WeCom has no
+ * server API for this; the simulator records it through its test-control API (sim/chat_toolbar/*).
+ */
+export interface SimChatToolbarSend {
+  sendid: string;
+  /** simulator clock, ms */
+  at: number;
+  userid: string;
+  /** one-to-one chat with this customer, or */
+  external_userid?: string;
+  /** the customer group */
+  chat_id?: string;
+  msgtype: "text" | "image" | "news" | "miniprogram";
+  /** the payload named by msgtype, as sent */
+  payload: Record<string, unknown>;
+}
+
 export interface SimExpiring {
   value: string;
   expires_at_ms: number;
@@ -204,6 +222,8 @@ export interface SimState {
   appMessages: SimAppMessage[];
   welcomeCodes: Map<string, SimWelcomeCode>;
   welcomeMessages: SimWelcomeMessage[];
+  /** chat toolbar sends recorded through sim/chat_toolbar/send, oldest first */
+  chatToolbarSends: SimChatToolbarSend[];
   /** access tokens ever issued → expiry; the newest valid one is handed out again */
   tokens: Map<string, number>;
   currentToken: string | null;

@@ -24,6 +24,7 @@ export function createState(seed: SimCorpSeed): SimState {
     appMessages: [],
     welcomeCodes: new Map(),
     welcomeMessages: [],
+    chatToolbarSends: [],
     tokens: new Map(),
     currentToken: null,
     tickets: { jsapi: null, agent_config: null },

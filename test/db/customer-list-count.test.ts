@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DataSource } from "typeorm";
+import { migrate, openDatabase } from "../../server/src/db/database.ts";
+import type { UserView } from "../../server/src/modules/auth/auth.schemas.ts";
+import { customerListQuery } from "../../server/src/modules/customers/customers.schemas.ts";
+import { CustomersService } from "../../server/src/modules/customers/customers.service.ts";
+import { CustomerTag } from "../../server/src/modules/tags/tag.entity.ts";
+import { given } from "../support/given.ts";
+import { createTestDatabase, testDialect, type TestDatabase } from "../support/test-db.ts";
+
+/** The list counts exactly up to its cap and says so beyond; filters written as semi-joins still match. */
+describe(`customer list count and semi-join filters (${testDialect()})`, () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  const hq: UserView = { id: 1, username: "hq", displayName: "HQ", role: "hq_admin", storeIds: [] };
+
+  beforeAll(async () => {
+    db = createTestDatabase();
+    ds = await openDatabase(db.target);
+    await migrate(ds);
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await db.drop();
+  });
+
+  it("counts exactly up to the cap, then reports the cap and totalCapped", async () => {
+    const g = given(ds);
+    const store = await g.store();
+    const staff = await g.staff({ storeIds: [store.id] });
+    const mine: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = await g.customer({ name: `客户${i}` });
+      await g.follow(c.id, staff.id);
+      mine.push(c.id);
+    }
+    await g.customer({ name: "别人的客户" });
+    const list = (cap: number, q: Record<string, string> = {}) =>
+      new CustomersService(ds, cap).list(customerListQuery.parse({ pageSize: "2", ...q }), hq);
+
+    expect(await list(10)).toMatchObject({ total: 6, totalCapped: false });
+    expect(await list(6)).toMatchObject({ total: 6, totalCapped: false });
+    expect(await list(4)).toMatchObject({ total: 4, totalCapped: true });
+    const byStore = await list(10, { store: String(store.id) });
+    expect(byStore).toMatchObject({ total: 5, totalCapped: false });
+    expect(byStore.items.map((c) => c.id)).toEqual([mine[4], mine[3]]);
+    const byOwner = await list(3, { owner: staff.userid, pageSize: "10" });
+    expect(byOwner).toMatchObject({ total: 3, totalCapped: true });
+    expect(byOwner.items.map((c) => c.id).sort((a, b) => a - b)).toEqual(mine);
+  });
+
+  it("matches all of the tags, whether written per tag (up to 8) or grouped (more)", async () => {
+    const g = given(ds);
+    const [all, allButOne] = [await g.customer({ name: "全部" }), await g.customer({ name: "差一个" })];
+    const tagIds = Array.from({ length: 9 }, (_, i) => 900_001 + i);
+    const now = new Date();
+    for (const tagId of tagIds)
+      for (const c of tagId === tagIds[8] ? [all] : [all, allButOne])
+        await ds
+          .getRepository(CustomerTag)
+          .insert({ customerId: c.id, tagId, source: "manual", assignedBy: null, createdAt: now });
+    const names = async (tags: number[]) =>
+      (await new CustomersService(ds).list(customerListQuery.parse({ tagsAll: tags.join(",") }), hq)).items
+        .map((c) => c.name)
+        .sort();
+    expect(await names(tagIds.slice(0, 2))).toEqual(["全部", "差一个"]);
+    expect(await names(tagIds.slice(7, 9))).toEqual(["全部"]);
+    expect(await names(tagIds.slice(0, 8))).toEqual(["全部", "差一个"]);
+    expect(await names(tagIds)).toEqual(["全部"]);
+    expect(await names([...tagIds.slice(0, 8), tagIds[0]!])).toEqual(["全部", "差一个"]); // repeats count once
+  });
+});
