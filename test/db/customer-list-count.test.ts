@@ -3,7 +3,7 @@ import type { DataSource } from "typeorm";
 import { migrate, openDatabase } from "../../server/src/db/database.ts";
 import type { UserView } from "../../server/src/modules/auth/auth.schemas.ts";
 import { customerListQuery } from "../../server/src/modules/customers/customers.schemas.ts";
-import { CustomersService } from "../../server/src/modules/customers/customers.service.ts";
+import { CustomersService, TOTAL_CAP } from "../../server/src/modules/customers/customers.service.ts";
 import { CustomerTag } from "../../server/src/modules/tags/tag.entity.ts";
 import { given } from "../support/given.ts";
 import { createTestDatabase, testDialect, type TestDatabase } from "../support/test-db.ts";
@@ -68,5 +68,43 @@ describe(`customer list count and semi-join filters (${testDialect()})`, () => {
     expect(await names(tagIds.slice(0, 8))).toEqual(["全部", "差一个"]);
     expect(await names(tagIds)).toEqual(["全部"]);
     expect(await names([...tagIds.slice(0, 8), tagIds[0]!])).toEqual(["全部", "差一个"]); // repeats count once
+  });
+
+  it("pages newest first the same whether the newest customers are probed or the matches read as a set", async () => {
+    const g = given(ds);
+    const store = await g.store();
+    const staff = await g.staff({ storeIds: [store.id] });
+    const followed: number[] = [];
+    // matches among the oldest and the newest customers, with unmatched ones in between and at the top
+    for (let i = 0; i < 12; i++) {
+      const c = await g.customer({ name: `探测${i}` });
+      if (i % 4 === 1 || i % 4 === 2) {
+        await g.follow(c.id, staff.id);
+        followed.push(c.id);
+      }
+    }
+    await g.customer({ name: "最新" });
+    const newestFirst = [...followed].reverse();
+    for (const window of [1, 3, 1_000_000]) {
+      const service = new CustomersService(ds, TOTAL_CAP, window);
+      for (const [page, sort] of [
+        ["1", "-id"],
+        ["2", "-id"],
+        ["1", "id"],
+        ["3", "id"],
+      ] as const) {
+        const got = await service.list(
+          customerListQuery.parse({ store: String(store.id), pageSize: "2", page, sort }),
+          hq,
+        );
+        const order = sort === "-id" ? newestFirst : followed;
+        const start = (Number(page) - 1) * 2;
+        expect(
+          got.items.map((c) => c.id),
+          `window ${window}, page ${page}, ${sort}`,
+        ).toEqual(order.slice(start, start + 2));
+        expect(got.total).toBe(followed.length);
+      }
+    }
   });
 });

@@ -42,7 +42,8 @@ export type FollowStatus = "active" | "deleted_by_staff" | "deleted_by_customer"
 
 @Entity({ name: "follow_relations" })
 @Index("UQ_follow_relations_customer_staff", ["customerId", "staffId"], { unique: true })
-@Index("IDX_follow_relations_staff_status", ["staffId", "status"])
+// the customer id rides along so that a store or owner filter reads the index alone
+@Index("IDX_follow_relations_staff_status_customer", ["staffId", "status", "customerId"])
 @Index("IDX_follow_relations_state", ["state"])
 @Index("IDX_follow_relations_added_at", ["addedAt"])
 export class FollowRelation {

@@ -16,6 +16,18 @@ const SORTS: Record<CustomerListQuery["sort"], string> = {
   name: "c.name ASC, c.id ASC",
 };
 
+/** At most this many customers are probed for one newest-first page before the set form takes over. */
+const PROBE_WINDOW = 20_000;
+
+interface ListPlan {
+  from: string;
+  /** the customer id column of `from` */
+  id: string;
+  where: string;
+  params: unknown[];
+  order: string;
+}
+
 /** The list counts its matches exactly up to this many and reports `totalCapped` beyond. */
 export const TOTAL_CAP = 10_000;
 
@@ -28,42 +40,56 @@ export class CustomersService {
   constructor(
     private readonly ds: DataSource,
     private readonly totalCap = TOTAL_CAP,
+    private readonly probeWindow = PROBE_WINDOW,
   ) {}
 
-  /** WHERE conditions and parameters for a filter; also used by segments and CSV export. */
-  where(q: Partial<CustomerListQuery>, user?: UserView): { sql: string; params: unknown[] } {
+  /**
+   * WHERE conditions and parameters for a filter; also used by segments and CSV export.
+   * `set` writes membership conditions (store, owner, tags) as `c.id IN (subquery)`, which the
+   * planners run once as a set: right for counting and for sparse matches. `probe` writes them as a
+   * correlated count per customer, so that a newest-first page reads customers by primary key and
+   * stops at the page's last match: right when matches are dense among the newest customers.
+   */
+  where(
+    q: Partial<CustomerListQuery>,
+    user?: UserView,
+    form: "set" | "probe" = "set",
+  ): { sql: string; params: unknown[] } {
     const conds: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, ...p: unknown[]) => {
       conds.push(sql);
       params.push(...p);
     };
+    /** `c.id` among `col` of `from … where`. */
+    const member = (col: string, from: string, where: string, ...p: unknown[]) =>
+      form === "set"
+        ? add(`c.id IN (SELECT ${col} FROM ${from} WHERE ${where})`, ...p)
+        : add(`(SELECT COUNT(*) FROM ${from} WHERE ${col} = c.id AND ${where}) > 0`, ...p);
     const inStores = (stores: number[]) =>
-      add(
-        `c.id IN (SELECT f.customer_id FROM staff_stores ss JOIN follow_relations f ON f.staff_id = ss.staff_id
-                   WHERE ss.store_id IN (${placeholders(stores.length)}) AND f.status = 'active')`,
+      member(
+        "f.customer_id",
+        "follow_relations f JOIN staff_stores ss ON ss.staff_id = f.staff_id",
+        `ss.store_id IN (${placeholders(stores.length)}) AND f.status = 'active'`,
         ...stores,
       );
     if (user?.role === "store_manager") inStores(user.storeIds.length ? user.storeIds : [0]);
     if (q.store?.length) inStores(q.store);
     if (q.owner?.length)
-      add(
-        `c.id IN (SELECT f.customer_id FROM staff s JOIN follow_relations f ON f.staff_id = s.id
-                   WHERE s.userid IN (${placeholders(q.owner.length)}) AND f.status = 'active')`,
+      member(
+        "f.customer_id",
+        "follow_relations f JOIN staff s ON s.id = f.staff_id",
+        `s.userid IN (${placeholders(q.owner.length)}) AND f.status = 'active'`,
         ...q.owner,
       );
     if (q.tagsAny?.length)
-      add(
-        `c.id IN (SELECT ct.customer_id FROM customer_tags ct WHERE ct.tag_id IN (${placeholders(q.tagsAny.length)}))`,
-        ...q.tagsAny,
-      );
+      member("ct.customer_id", "customer_tags ct", `ct.tag_id IN (${placeholders(q.tagsAny.length)})`, ...q.tagsAny);
     if (q.tagsAll?.length) {
       const all = [...new Set(q.tagsAll)];
       // one semi-join per tag lets the database start from the rarest tag and probe the others by
       // primary key; past a handful of tags one grouped subquery keeps the join count bounded
-      if (all.length <= 8)
-        for (const tagId of all)
-          add(`c.id IN (SELECT ct.customer_id FROM customer_tags ct WHERE ct.tag_id = ?)`, tagId);
+      if (all.length <= 8 || form === "probe")
+        for (const tagId of all) member("ct.customer_id", "customer_tags ct", "ct.tag_id = ?", tagId);
       else
         add(
           `c.id IN (SELECT ct.customer_id FROM customer_tags ct WHERE ct.tag_id IN (${placeholders(all.length)})
@@ -114,25 +140,20 @@ export class CustomersService {
   }
 
   async list(q: CustomerListQuery, user: UserView): Promise<Paged<CustomerListItem>> {
-    const { sql, params } = this.where(q, user);
-    const from = "FROM customers c LEFT JOIN customer_rfm r ON r.customer_id = c.id";
+    const set = this.plan(q, this.where(q, user));
     // counting stops past TOTAL_CAP: an exact count of a broad filter at a million customers costs
-    // a scan per request, while "10,000+" is all a paged table needs (segments count exactly)
-    const total = num(
-      (
-        await this.ds.query(`SELECT COUNT(*) AS n FROM (SELECT 1 AS x ${from} ${sql} LIMIT ?) capped`, [
-          ...params,
+    // a scan per request, while "10,000+" is all a paged table needs (segments count exactly).
+    // The count and the page do not depend on each other: they run side by side.
+    const [total, ids] = await Promise.all([
+      this.ds
+        .query(`SELECT COUNT(*) AS n FROM (SELECT 1 AS x ${set.from} ${set.where} LIMIT ?) capped`, [
+          ...set.params,
           this.totalCap + 1,
         ])
-      )[0]?.n,
-    );
-    const rows: Record<string, unknown>[] = await this.ds.query(
-      `SELECT c.id, c.external_userid, c.name, c.gender, r.segment, r.lifecycle, r.r_score, r.f_score, r.m_score,
-              r.recency_days, r.frequency, r.monetary_cents, r.last_paid_at
-         ${from} ${sql} ORDER BY ${SORTS[q.sort]} LIMIT ? OFFSET ?`,
-      [...params, q.pageSize, (q.page - 1) * q.pageSize],
-    );
-    const ids = rows.map((r) => Number(r.id));
+        .then((rows: { n: unknown }[]) => num(rows[0]?.n)),
+      this.probePage(q, user).then((page) => page ?? this.pageIds(q, set)),
+    ]);
+    const rows = await this.rowsOf(ids);
     const owners = await this.ownersOf(ids);
     const tags = await this.tagsOf(ids);
     const opt = (v: unknown) => (v === null || v === undefined ? null : num(v));
@@ -141,24 +162,112 @@ export class CustomersService {
       pageSize: q.pageSize,
       total: Math.min(total, this.totalCap),
       totalCapped: total > this.totalCap,
-      items: rows.map((r) => ({
-        id: Number(r.id),
-        externalUserid: (r.external_userid as string) ?? null,
-        name: String(r.name),
-        gender: num(r.gender),
-        segment: (r.segment as string) ?? null,
-        lifecycle: (r.lifecycle as string) ?? null,
-        rScore: opt(r.r_score),
-        fScore: opt(r.f_score),
-        mScore: opt(r.m_score),
-        recencyDays: opt(r.recency_days),
-        frequency: opt(r.frequency),
-        monetaryCents: opt(r.monetary_cents),
-        lastPaidAt: readTime(r.last_paid_at)?.toISOString() ?? null,
-        owners: owners.get(Number(r.id)) ?? [],
-        tags: tags.get(Number(r.id)) ?? [],
-      })),
+      items: ids.map((id) => {
+        const r = rows.get(id)!;
+        return {
+          id,
+          externalUserid: (r.external_userid as string) ?? null,
+          name: String(r.name),
+          gender: num(r.gender),
+          segment: (r.segment as string) ?? null,
+          lifecycle: (r.lifecycle as string) ?? null,
+          rScore: opt(r.r_score),
+          fScore: opt(r.f_score),
+          mScore: opt(r.m_score),
+          recencyDays: opt(r.recency_days),
+          frequency: opt(r.frequency),
+          monetaryCents: opt(r.monetary_cents),
+          lastPaidAt: readTime(r.last_paid_at)?.toISOString() ?? null,
+          owners: owners.get(id) ?? [],
+          tags: tags.get(id) ?? [],
+        };
+      }),
     };
+  }
+
+  /**
+   * The FROM a filter needs. customer_rfm is joined only where a condition or the order reads it
+   * (MySQL drops an unused LEFT JOIN on a unique key by itself; SQLite does not). Where every
+   * condition holds only for customers with figures and none reads a customer column, the query
+   * starts from customer_rfm alone: one primary-key lookup per candidate instead of two.
+   */
+  private plan(q: CustomerListQuery, w: { sql: string; params: unknown[] }): ListPlan {
+    const order = SORTS[q.sort];
+    const readsRfm = /\br\./.test(w.sql) || /\br\./.test(order);
+    const rfmOnly =
+      /\br\./.test(w.sql) &&
+      !/r\.customer_id IS NULL/.test(w.sql) &&
+      !/\bc\.(?!id\b)/.test(w.sql + order) &&
+      !w.sql.includes("EXISTS");
+    if (rfmOnly) {
+      const onRfm = (sql: string) => sql.replace(/\bc\.id\b/g, "r.customer_id");
+      return {
+        from: "FROM customer_rfm r",
+        id: "r.customer_id",
+        where: onRfm(w.sql),
+        params: w.params,
+        order: onRfm(order),
+      };
+    }
+    return {
+      from: readsRfm ? "FROM customers c LEFT JOIN customer_rfm r ON r.customer_id = c.id" : "FROM customers c",
+      id: "c.id",
+      where: w.sql,
+      params: w.params,
+      order,
+    };
+  }
+
+  /**
+   * The page's ids first, then their rows: the filter and the sort then touch only the narrow
+   * index entries of every match instead of carrying whole rows through the join and the sort.
+   */
+  private async pageIds(q: CustomerListQuery, p: ListPlan): Promise<number[]> {
+    const rows = await this.ds.query(`SELECT ${p.id} AS id ${p.from} ${p.where} ORDER BY ${p.order} LIMIT ? OFFSET ?`, [
+      ...p.params,
+      q.pageSize,
+      (q.page - 1) * q.pageSize,
+    ]);
+    return rows.map((r: { id: unknown }) => num(r.id));
+  }
+
+  /**
+   * A newest- (or oldest-) first page with membership conditions (store, owner, tags), read by
+   * probing the customers at that end of the id range, at most a window's worth of them. A full
+   * page inside the window is the page (no customer outside it can come first); otherwise null,
+   * and the set form answers. The window bounds the work however the matches are spread.
+   */
+  private async probePage(q: CustomerListQuery, user: UserView): Promise<number[] | null> {
+    if (q.sort !== "-id" && q.sort !== "id") return null;
+    const probe = this.where(q, user, "probe");
+    if (probe.sql === this.where(q, user, "set").sql) return null; // no membership condition
+    const p = this.plan(q, probe);
+    if (p.id !== "c.id") return null;
+    const offset = (q.page - 1) * q.pageSize;
+    // enough for a page of matches as rare as 1 in 100
+    const window = Math.min(this.probeWindow, (offset + q.pageSize) * 100);
+    const [range] = await this.ds.query("SELECT MIN(id) AS lo, MAX(id) AS hi FROM customers");
+    if (range?.hi === null || range?.hi === undefined) return [];
+    const [lo, hi] = [num(range.lo), num(range.hi)];
+    const bound = q.sort === "-id" ? "c.id >= ?" : "c.id <= ?";
+    const edge = q.sort === "-id" ? hi - window + 1 : lo + window - 1;
+    const rows = await this.ds.query(
+      `SELECT c.id ${p.from} ${p.where} AND ${bound} ORDER BY ${p.order} LIMIT ? OFFSET ?`,
+      [...p.params, edge, q.pageSize, offset],
+    );
+    const whole = window >= hi - lo + 1;
+    return rows.length === q.pageSize || whole ? rows.map((r: { id: unknown }) => num(r.id)) : null;
+  }
+
+  private async rowsOf(ids: number[]): Promise<Map<number, Record<string, unknown>>> {
+    if (!ids.length) return new Map();
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT c.id, c.external_userid, c.name, c.gender, r.segment, r.lifecycle, r.r_score, r.f_score, r.m_score,
+              r.recency_days, r.frequency, r.monetary_cents, r.last_paid_at
+         FROM customers c LEFT JOIN customer_rfm r ON r.customer_id = c.id WHERE c.id IN (${placeholders(ids.length)})`,
+      ids,
+    );
+    return new Map(rows.map((r) => [num(r.id), r]));
   }
 
   /** 404 unless the customer exists and is in the user's scope (as if it did not exist). */

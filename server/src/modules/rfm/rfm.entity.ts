@@ -20,6 +20,7 @@ export class RfmComputation {
 @Index("IDX_customer_rfm_segment", ["segment"])
 @Index("IDX_customer_rfm_lifecycle", ["lifecycle"])
 @Index("IDX_customer_rfm_scores", ["rScore", "fScore", "mScore"])
+@Index("IDX_customer_rfm_monetary", ["monetaryCents"])
 export class CustomerRfm {
   @IntColumn({ primary: true }) customerId: number;
   @IntColumn() computationId: number;
