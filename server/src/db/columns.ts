@@ -20,8 +20,10 @@ export const TextColumn = (opts: { nullable?: boolean } = {}) =>
 export const JsonColumn = (opts: { nullable?: boolean } = {}) =>
   Column({ type: "simple-json", nullable: opts.nullable ?? true });
 export const BoolColumn = (def: boolean) => Column({ type: "boolean", default: def });
-export const TimeColumn = (opts: { nullable?: boolean } = {}) =>
-  Column({ type: "datetime", precision: 3, nullable: opts.nullable ?? false });
+export const TimeColumn = (opts: { nullable?: boolean; primary?: boolean } = {}) =>
+  opts.primary
+    ? PrimaryColumn({ type: "datetime", precision: 3 })
+    : Column({ type: "datetime", precision: 3, nullable: opts.nullable ?? false });
 
 const bigintTransformer = {
   to: (v: number | null | undefined) => v,

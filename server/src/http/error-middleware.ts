@@ -1,5 +1,5 @@
 import type { Middleware } from "koa";
-import { AppError } from "./errors.ts";
+import { AppError, RateLimitedError } from "./errors.ts";
 import type { AppState } from "./app-context.ts";
 
 interface HttpErrorLike {
@@ -27,6 +27,7 @@ export function errorMiddleware(): Middleware<AppState> {
       if (err instanceof AppError) {
         ctx.status = err.status;
         ctx.body = { error: { code: err.code, message: err.message, details: err.details ?? {} } };
+        if (err instanceof RateLimitedError && err.retryAfterS) ctx.set("Retry-After", String(err.retryAfterS));
         if (err.status >= 500) ctx.state.log.error({ err }, "request failed");
         return;
       }

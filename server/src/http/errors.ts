@@ -64,7 +64,11 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 export class RateLimitedError extends AppError {
-  constructor(message = "Too many requests") {
-    super(429, "rate_limited", message);
+  constructor(
+    message = "Too many requests",
+    /** seconds until the window ends, sent as Retry-After */
+    readonly retryAfterS?: number,
+  ) {
+    super(429, "rate_limited", message, retryAfterS ? { retryAfterS } : undefined);
   }
 }

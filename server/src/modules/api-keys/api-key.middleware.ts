@@ -11,7 +11,7 @@ export interface ApiKeyState {
 
 /**
  * Machine-to-machine sign-in: `Authorization: Bearer sk_live_…` or `X-Api-Key: sk_live_…`.
- * 401 when the key is missing, unknown or revoked; 403 when it lacks `scope`.
+ * 401 when the key is missing, unknown or revoked; 403 when it lacks `scope`; 429 past its rate limit.
  */
 export function apiKeyAuth(keys: ApiKeyService, scope: ApiKeyScope): Middleware<AppState & ApiKeyState> {
   return async (ctx, next) => {
@@ -23,6 +23,7 @@ export function apiKeyAuth(keys: ApiKeyService, scope: ApiKeyScope): Middleware<
     if (!principal) throw new UnauthorizedError("The API key is invalid or revoked");
     ctx.remove("WWW-Authenticate");
     if (!principal.scopes.includes(scope)) throw new ForbiddenError(`The API key lacks the scope ${scope}`);
+    await keys.admit(principal);
     ctx.state.apiKey = principal;
     await next();
   };

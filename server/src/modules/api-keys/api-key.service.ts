@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { DataSource, Repository } from "typeorm";
 import { NotFoundError } from "../../http/errors.ts";
 import { parseInput } from "../../http/validate.ts";
+import type { Limit, RateLimiter } from "../../http/rate-limiter.ts";
 import type { Clock } from "../../platform/clock.ts";
 import { AuditLog } from "../audit/audit-log.entity.ts";
 import { ApiKey } from "../auth/user.entity.ts";
@@ -46,7 +47,13 @@ export class ApiKeyService {
   constructor(
     private readonly ds: DataSource,
     private readonly clock: Clock,
+    private readonly limiter?: { limiter: RateLimiter; limit: Limit },
   ) {}
+
+  /** Counts a request of the key; 429 past its per-window limit. */
+  async admit(principal: ApiKeyPrincipal): Promise<void> {
+    if (this.limiter) await this.limiter.limiter.hit(`api-key:${principal.id}`, this.limiter.limit);
+  }
 
   async create(input: CreateApiKeyInput, actor: Actor): Promise<{ apiKey: ApiKeyView; key: string }> {
     const data = parseInput(createApiKeySchema, input, "API key");

@@ -27,7 +27,7 @@ export function authRoutes(auth: AuthService, codec: SessionCodec, clock: Clock)
 
   r.post("/auth/login", async (ctx) => {
     const { username, password } = parseInput(loginSchema, ctx.request.body, "sign-in");
-    const { passwordVersion, ...user } = await auth.login(username, password);
+    const { passwordVersion, ...user } = await auth.login(username, password, ctx.ip);
     ctx.body = { user, csrfToken: startSession(ctx, user.id, passwordVersion) };
   });
   r.post("/auth/logout", (ctx) => {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { In, type DataSource } from "typeorm";
+import type { Limit, RateLimiter } from "../../http/rate-limiter.ts";
 import type { Clock } from "../../platform/clock.ts";
 import { hashPassword, verifyPassword } from "../../platform/passwords.ts";
 import { ConflictError, ForbiddenError, UnauthorizedError, ValidationError } from "../../http/errors.ts";
@@ -28,15 +29,33 @@ export class AuthService {
     private readonly ds: DataSource,
     private readonly clock: Clock,
     audit?: AuditService,
+    private readonly limiter?: { limiter: RateLimiter; limit: Limit },
   ) {
     this.audit = audit ?? new AuditService(ds, clock);
   }
 
-  /** The user and the password version their session cookie must carry. */
-  async login(username: string, password: string): Promise<UserView & { passwordVersion: string }> {
+  /**
+   * The user and the password version their session cookie must carry. Failed attempts are
+   * counted; past the limit every attempt is refused (429) until the window ends, right password
+   * or not, so guessing stays slow across instances.
+   */
+  async login(username: string, password: string, from = "unknown"): Promise<UserView & { passwordVersion: string }> {
+    // per username and address, so nobody can lock a user out from elsewhere; per address, ten
+    // times that, against guessing many usernames (behind a proxy, set TRUST_PROXY)
+    const limit = this.limiter?.limit;
+    const buckets: [string, Limit][] = limit
+      ? [
+          [`login:${from.slice(0, 60)}:${username.toLowerCase().slice(0, 100)}`, limit],
+          [`login:${from.slice(0, 60)}`, { ...limit, max: limit.max * 10 }],
+        ]
+      : [];
+    for (const [b, l] of buckets) await this.limiter!.limiter.check(b, l);
     const user = await this.ds.getRepository(User).findOneBy({ username });
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !ok || user.status !== "active") throw new UnauthorizedError("Wrong username or password");
+    if (!user || !ok || user.status !== "active") {
+      for (const [b, l] of buckets) await this.limiter!.limiter.record(b, l);
+      throw new UnauthorizedError("Wrong username or password");
+    }
     // guides work in the chat sidebar (their session comes from WeCom), never in the admin center
     if (user.role === "staff")
       throw new ForbiddenError(
