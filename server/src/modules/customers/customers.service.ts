@@ -1,7 +1,8 @@
 import type { DataSource } from "typeorm";
-import { num, placeholders, readTime } from "../../db/dialect.ts";
+import { dialectOf, monthOf, num, placeholders, readTime } from "../../db/dialect.ts";
 import { NotFoundError } from "../../http/errors.ts";
 import type { UserView } from "../auth/auth.schemas.ts";
+import { TagAnyPage } from "./tag-any-page.ts";
 import type { CustomerListItem, CustomerListQuery, Paged } from "./customers.schemas.ts";
 
 const SORTS: Record<CustomerListQuery["sort"], string> = {
@@ -41,7 +42,11 @@ export class CustomersService {
     private readonly ds: DataSource,
     private readonly totalCap = TOTAL_CAP,
     private readonly probeWindow = PROBE_WINDOW,
-  ) {}
+  ) {
+    this.tagAny = new TagAnyPage(ds);
+  }
+
+  private readonly tagAny: TagAnyPage;
 
   /**
    * WHERE conditions and parameters for a filter; also used by segments and CSV export.
@@ -140,19 +145,23 @@ export class CustomersService {
   }
 
   async list(q: CustomerListQuery, user: UserView): Promise<Paged<CustomerListItem>> {
-    const set = this.plan(q, this.where(q, user));
+    const w = this.where(q, user);
+    const tagsOnly = this.tagAnyOnly(q, user, w);
+    const set = this.plan(q, w);
     // counting stops past TOTAL_CAP: an exact count of a broad filter at a million customers costs
     // a scan per request, while "10,000+" is all a paged table needs (segments count exactly).
     // The count and the page do not depend on each other: they run side by side.
-    const [total, ids] = await Promise.all([
-      this.ds
-        .query(`SELECT COUNT(*) AS n FROM (SELECT 1 AS x ${set.from} ${set.where} LIMIT ?) capped`, [
-          ...set.params,
-          this.totalCap + 1,
-        ])
-        .then((rows: { n: unknown }[]) => num(rows[0]?.n)),
-      this.probePage(q, user).then((page) => page ?? this.pageIds(q, set)),
-    ]);
+    const [total, ids] = tagsOnly
+      ? await Promise.all([this.tagAny.count(tagsOnly, this.totalCap), this.tagAny.pageIds(tagsOnly, q)])
+      : await Promise.all([
+          this.ds
+            .query(`SELECT COUNT(*) AS n FROM (SELECT 1 AS x ${set.from} ${set.where} LIMIT ?) capped`, [
+              ...set.params,
+              this.totalCap + 1,
+            ])
+            .then((rows: { n: unknown }[]) => num(rows[0]?.n)),
+          this.probePage(q, user).then((page) => page ?? this.pageIds(q, set)),
+        ]);
     const rows = await this.rowsOf(ids);
     const owners = await this.ownersOf(ids);
     const tags = await this.tagsOf(ids);
@@ -162,27 +171,37 @@ export class CustomersService {
       pageSize: q.pageSize,
       total: Math.min(total, this.totalCap),
       totalCapped: total > this.totalCap,
-      items: ids.map((id) => {
-        const r = rows.get(id)!;
-        return {
-          id,
-          externalUserid: (r.external_userid as string) ?? null,
-          name: String(r.name),
-          gender: num(r.gender),
-          segment: (r.segment as string) ?? null,
-          lifecycle: (r.lifecycle as string) ?? null,
-          rScore: opt(r.r_score),
-          fScore: opt(r.f_score),
-          mScore: opt(r.m_score),
-          recencyDays: opt(r.recency_days),
-          frequency: opt(r.frequency),
-          monetaryCents: opt(r.monetary_cents),
-          lastPaidAt: readTime(r.last_paid_at)?.toISOString() ?? null,
-          owners: owners.get(id) ?? [],
-          tags: tags.get(id) ?? [],
-        };
-      }),
+      items: ids
+        .filter((id) => rows.has(id))
+        .map((id) => {
+          const r = rows.get(id)!;
+          return {
+            id,
+            externalUserid: (r.external_userid as string) ?? null,
+            name: String(r.name),
+            gender: num(r.gender),
+            segment: (r.segment as string) ?? null,
+            lifecycle: (r.lifecycle as string) ?? null,
+            rScore: opt(r.r_score),
+            fScore: opt(r.f_score),
+            mScore: opt(r.m_score),
+            recencyDays: opt(r.recency_days),
+            frequency: opt(r.frequency),
+            monetaryCents: opt(r.monetary_cents),
+            lastPaidAt: readTime(r.last_paid_at)?.toISOString() ?? null,
+            owners: owners.get(id) ?? [],
+            tags: tags.get(id) ?? [],
+          };
+        }),
     };
+  }
+
+  /** The tags when the filter is "any of these tags" alone in id order (see TagAnyPage). */
+  private tagAnyOnly(q: CustomerListQuery, user: UserView, w: { sql: string; params: unknown[] }): number[] | null {
+    if ((q.sort !== "-id" && q.sort !== "id") || !q.tagsAny?.length) return null;
+    const alone = this.where({ tagsAny: q.tagsAny }, user);
+    const same = alone.sql === w.sql && JSON.stringify(alone.params) === JSON.stringify(w.params);
+    return same && user.role !== "store_manager" ? [...new Set(q.tagsAny)] : null;
   }
 
   /**
@@ -318,6 +337,21 @@ export class CustomersService {
         WHERE n.customer_id = ? ORDER BY n.id DESC LIMIT 50`,
       [customerId],
     );
+    // frequency and spend over time: paid orders and net amount per month (UTC), the latest 36 months
+    const month = monthOf(dialectOf(this.ds), "paid_at");
+    const monthly = await this.ds.query(
+      `SELECT ${month} AS month, COUNT(*) AS n, SUM(amount_cents - refund_cents) AS net FROM orders
+        WHERE customer_id = ? AND status = 'paid' GROUP BY ${month} ORDER BY month DESC LIMIT 36`,
+      [customerId],
+    );
+    // outreach history: the campaign targets this customer was (control group included)
+    const outreach = await this.ds.query(
+      `SELECT t.campaign_id, ca.name AS campaign_name, ca.channel, t.status, t.is_control, t.reason,
+              s.name AS staff_name, t.created_at, t.sent_at, t.converted_at, t.revenue_cents
+         FROM targets t JOIN campaigns ca ON ca.id = t.campaign_id LEFT JOIN staff s ON s.id = t.staff_id
+        WHERE t.customer_id = ? ORDER BY t.id DESC LIMIT 50`,
+      [customerId],
+    );
     const t = (v: unknown) => readTime(v)?.toISOString() ?? null;
     const opt = (v: unknown) => (v === null || v === undefined ? null : num(v));
     return {
@@ -396,6 +430,22 @@ export class CustomersService {
         body: n.body,
         createdAt: t(n.created_at),
         staffName: n.staff_name,
+      })),
+      monthly: monthly
+        .map((m: Record<string, unknown>) => ({ month: m.month, orders: num(m.n), netCents: num(m.net) }))
+        .reverse(),
+      outreach: outreach.map((o: Record<string, unknown>) => ({
+        campaignId: num(o.campaign_id),
+        campaignName: o.campaign_name,
+        channel: o.channel,
+        status: o.status,
+        isControl: Boolean(num(o.is_control)),
+        reason: o.reason ?? null,
+        staffName: o.staff_name ?? null,
+        createdAt: t(o.created_at),
+        sentAt: t(o.sent_at),
+        convertedAt: t(o.converted_at),
+        revenueCents: num(o.revenue_cents),
       })),
     };
   }
