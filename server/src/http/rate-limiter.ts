@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { dialectOf, num, sqlTime } from "../db/dialect.ts";
+import { num, sqlTime, upsertRows } from "../db/dialect.ts";
 import type { Clock } from "../platform/clock.ts";
 import { RateLimitedError } from "./errors.ts";
 
@@ -55,11 +55,14 @@ export class RateLimiter {
   /** Counts one hit without judging it (e.g. a failed sign-in, judged by the next `check`). */
   async record(bucket: string, limit: Limit): Promise<Date> {
     const windowStart = this.windowStart(limit);
-    const upsert =
-      dialectOf(this.ds) === "mysql"
-        ? "INSERT INTO rate_limit_hits (bucket, window_start, hits) VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE hits = hits + 1"
-        : "INSERT INTO rate_limit_hits (bucket, window_start, hits) VALUES (?, ?, 1) ON CONFLICT (bucket, window_start) DO UPDATE SET hits = hits + 1";
-    await this.ds.query(upsert, [bucket, sqlTime(windowStart)]);
+    await upsertRows(
+      this.ds,
+      "rate_limit_hits",
+      ["bucket", "window_start", "hits"],
+      ["bucket", "window_start"],
+      { hits: "add" },
+      [[bucket, sqlTime(windowStart), 1]],
+    );
     return windowStart;
   }
 

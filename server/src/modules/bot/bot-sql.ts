@@ -1,81 +1,11 @@
-import type { DataSource, EntityManager } from "typeorm";
-import { dialectOf, execute, MAX_PARAMS, placeholders, type Dialect } from "../../db/dialect.ts";
+import type { Dialect } from "../../db/dialect.ts";
 
 /**
  * The only SQL of the group bot that differs between SQLite and MySQL/MariaDB, each beside its
- * twin: the multi-row upsert and the UPDATE … JOIN that adds a batch's deltas to group members.
+ * twin: the UPDATE … JOIN that adds a batch's deltas to group members (multi-row upserts are the
+ * dialect module's upsertRows).
  * Datetimes are bound as sqlTime() text, which compares in time order on SQLite.
  */
-
-/** How an upsert combines an existing row's column with the incoming value. */
-/** add: sum; max: the later; set: the new one; keep: the old unless null; fill: the new unless null. */
-export type Merge = "add" | "max" | "set" | "keep" | "fill";
-
-function mergeExpr(d: Dialect, table: string, column: string, how: Merge): string {
-  const old = d === "sqlite" ? `${table}.${column}` : column;
-  const neu = d === "sqlite" ? `excluded.${column}` : `VALUES(${column})`;
-  switch (how) {
-    case "add":
-      return `${old} + ${neu}`;
-    case "set":
-      return neu;
-    case "keep":
-      return `COALESCE(${old}, ${neu})`;
-    case "fill":
-      return `COALESCE(${neu}, ${old})`;
-    case "max":
-      return `CASE WHEN ${old} IS NULL OR ${neu} > ${old} THEN ${neu} ELSE ${old} END`;
-  }
-}
-
-/** Multi-row INSERT … ON CONFLICT/ON DUPLICATE KEY UPDATE, chunked to the parameter limit. */
-export async function upsertRows(
-  db: DataSource | EntityManager,
-  table: string,
-  columns: readonly string[],
-  key: readonly string[],
-  merge: Record<string, Merge>,
-  rows: unknown[][],
-): Promise<void> {
-  if (!rows.length) return;
-  const d = dialectOf(db);
-  const sets = Object.entries(merge)
-    .map(([c, how]) => `${c} = ${mergeExpr(d, table, c, how)}`)
-    .join(", ");
-  const tail =
-    d === "sqlite" ? `ON CONFLICT(${key.join(", ")}) DO UPDATE SET ${sets}` : `ON DUPLICATE KEY UPDATE ${sets}`;
-  await insertRows(db, "INSERT", table, columns, rows, tail);
-}
-
-/**
- * Multi-row `<verb> INTO table (columns) VALUES … <tail>`, chunked to the parameter limit, with
- * the statement text and parameters built in plain loops (the bot writes tens of thousands of rows
- * a batch); returns the rows changed.
- */
-export async function insertRows(
-  db: DataSource | EntityManager,
-  verb: string,
-  table: string,
-  columns: readonly string[],
-  rows: readonly unknown[][],
-  tail = "",
-): Promise<number> {
-  const width = columns.length;
-  const per = Math.max(1, Math.floor(MAX_PARAMS / width));
-  const tuple = `(${placeholders(width)})`;
-  let changed = 0;
-  for (let i = 0; i < rows.length; i += per) {
-    const n = Math.min(per, rows.length - i);
-    const params: unknown[] = new Array(n * width);
-    for (let r = 0; r < n; r++) {
-      const row = rows[i + r]!;
-      for (let c = 0; c < width; c++) params[r * width + c] = row[c];
-    }
-    const values = new Array<string>(n).fill(tuple).join(", ");
-    changed += await execute(db, `${verb} INTO ${table} (${columns.join(", ")}) VALUES ${values} ${tail}`, params);
-  }
-  return changed;
-}
 
 /**
  * `UPDATE group_members` adding per-member deltas given as literal rows (id, messages, last

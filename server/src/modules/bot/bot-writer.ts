@@ -8,11 +8,12 @@ import {
   placeholders,
   sqlTime,
   transactionWithRetry,
+  insertRows,
+  upsertRows,
 } from "../../db/dialect.ts";
 import type { Clock } from "../../platform/clock.ts";
 import { businessDay, eventKey, type BotEvent } from "./bot-events.ts";
 import { BotMapping, chunks, type Delta, type RoomRow } from "./bot-mapping.ts";
-import { insertRows, upsertRows } from "./bot-sql.ts";
 
 export const BOT_STATUS_NAME = "default";
 /** An unmapped room is tried against the groups again at most this often (WeCom sync may add it). */
