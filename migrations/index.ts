@@ -4,6 +4,11 @@ import { RfmAndImports1732579200000 } from "./1732579200000-rfm-and-imports.ts";
 import { CampaignLaunch1732665600000 } from "./1732665600000-campaign-launch.ts";
 import { Automations1732752000000 } from "./1732752000000-automations.ts";
 import { AudienceLists1732838400000 } from "./1732838400000-audience-lists.ts";
+import { GroupBot1732926600000 } from "./1732926600000-group-bot.ts";
+import { GroupSops1732933600000 } from "./1732933600000-group-sops.ts";
+import { GroupHealth1732940000000 } from "./1732940000000-group-health.ts";
+import { CustomerListIndexes1732950000000 } from "./1732950000000-customer-list-indexes.ts";
+import { RateLimits1732960000000 } from "./1732960000000-rate-limits.ts";
 
 /** Every migration, oldest first. Never edit one that has been merged: add a new one. */
 export const migrations = [
@@ -13,4 +18,9 @@ export const migrations = [
   CampaignLaunch1732665600000,
   Automations1732752000000,
   AudienceLists1732838400000,
+  GroupBot1732926600000,
+  GroupSops1732933600000,
+  GroupHealth1732940000000,
+  CustomerListIndexes1732950000000,
+  RateLimits1732960000000,
 ];

@@ -4,7 +4,12 @@
 import { fileURLToPath } from "node:url";
 import { register } from "tsx/esm/api";
 
-const benches = { rfm: "./rfm.bench.ts", bot: "./bot.bench.ts", load: "./load.bench.ts", "load-server": "./load-server.ts" };
+const benches = {
+  rfm: "./rfm.bench.ts",
+  bot: "./bot.bench.ts",
+  load: "./load.bench.ts",
+  "load-server": "./load-server.ts",
+};
 const [name, ...args] = process.argv.slice(2);
 if (!benches[name]) {
   process.stderr.write(`usage: node server/bench/run.mjs <${Object.keys(benches).join("|")}> [options]\n`);

@@ -8,6 +8,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "./config/config.ts";
 import type { AppState } from "./http/app-context.ts";
 import { errorMiddleware } from "./http/error-middleware.ts";
+import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from "./http/rate-limiter.ts";
 import { requestLog } from "./http/request-log.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { csrfProtection } from "./http/csrf.ts";
@@ -23,6 +24,7 @@ import { loadAdminSession } from "./modules/auth/auth.middleware.ts";
 import { authRoutes } from "./modules/auth/auth.routes.ts";
 import { DashboardService } from "./modules/dashboard/dashboard.service.ts";
 import { dashboardRoutes } from "./modules/dashboard/dashboard.routes.ts";
+import { DashboardOverviewService } from "./modules/dashboard/dashboard-overview.ts";
 import { healthRoutes } from "./modules/health/health.routes.ts";
 import { NotificationService } from "./modules/notifications/notification.service.ts";
 import { SettingsService } from "./modules/settings/settings.service.ts";
@@ -37,6 +39,8 @@ import { sidebarRoutes } from "./modules/sidebar/sidebar.routes.ts";
 import { WecomIdentityService } from "./modules/sidebar/wecom-identity.service.ts";
 import { wecomIdentityRoutes } from "./modules/sidebar/wecom-identity.routes.ts";
 import { TagMirrorService } from "./modules/tag-mirror/tag-mirror.service.ts";
+import { TagMirrorStatusService } from "./modules/tag-mirror/tag-mirror-status.ts";
+import { tagMirrorRoutes } from "./modules/tag-mirror/tag-mirror.routes.ts";
 import { callbackRoutes } from "./modules/wecom-callbacks/callback.routes.ts";
 import { EventInbox } from "./modules/wecom-callbacks/event-inbox.ts";
 import { WecomEventHandlers } from "./modules/wecom-callbacks/event-handlers.ts";
@@ -79,6 +83,23 @@ import { automationsRoutes } from "./modules/automations/automations.routes.ts";
 import { automationJobs } from "./modules/automations/automation-jobs.ts";
 import { sidebarWorkRoutes } from "./modules/sidebar/sidebar-work.routes.ts";
 import { DevChatService } from "./modules/sidebar/dev-chat.service.ts";
+import { GroupsService } from "./modules/groups/groups.service.ts";
+import { GroupHealthService } from "./modules/groups/group-health.ts";
+import { WecomGroupStats } from "./modules/groups/wecom-group-stats.ts";
+import { groupsRoutes } from "./modules/groups/groups.routes.ts";
+import { groupJobs } from "./modules/groups/group-jobs.ts";
+import type { GroupPoster } from "./modules/group-sops/group-poster.ts";
+import { GroupSopsService } from "./modules/group-sops/group-sops.service.ts";
+import { GroupSopRunner } from "./modules/group-sops/group-sop-runner.ts";
+import { groupSopsRoutes } from "./modules/group-sops/group-sops.routes.ts";
+import { groupSopJobs } from "./modules/group-sops/group-sop-jobs.ts";
+import { BotRunner, configuredPuppet, type PuppetFactory, type ReconnectPolicy } from "./modules/bot/bot-runner.ts";
+import { BotPipeline, DEFAULT_PIPELINE, type PipelineOptions } from "./modules/bot/bot-pipeline.ts";
+import { BotWriter } from "./modules/bot/bot-writer.ts";
+import { BotStatusStore } from "./modules/bot/bot-status.ts";
+import { BotService } from "./modules/bot/bot.service.ts";
+import { botRoutes } from "./modules/bot/bot.routes.ts";
+import { noGroupPoster, type GroupPoster as BotGroupPoster } from "./modules/bot/group-poster.ts";
 
 export interface WecomDeps {
   client: WecomClient;
@@ -95,9 +116,15 @@ export interface AppDeps {
   wecom?: WecomDeps;
   /** JS-SDK nonce source (tests fix it to check the official signature vector) */
   nonce?: () => string;
+  /** sign-in and API-key limits (tests tighten them) */
+  rateLimits?: Partial<RateLimits>;
   /** folders of the built front ends; default: the workspaces' dist folders */
   webAdminDist?: string;
   webSidebarDist?: string;
+  /** the group bot's puppet (tests: PuppetMock); default: WECHATY_PUPPET, and no bot when unset */
+  bot?: { puppetFactory?: PuppetFactory; pipeline?: Partial<PipelineOptions>; reconnect?: ReconnectPolicy };
+  /** the group bot, for SOPs that may post by themselves; without it owners post from the sidebar */
+  groupPoster?: GroupPoster;
 }
 
 export interface WecomServices {
@@ -107,6 +134,14 @@ export interface WecomServices {
   notifications: NotificationService;
   tagMirror: TagMirrorService;
   identity: WecomIdentityService;
+}
+
+export interface BotServices {
+  /** posts into a mapped group through the bot (ok:false when no bot runs) */
+  poster: BotGroupPoster;
+  /** null when no puppet is configured; started and stopped by server.ts */
+  runner: BotRunner | null;
+  admin: BotService;
 }
 
 export interface SiyuApp {
@@ -130,7 +165,11 @@ export interface SiyuApp {
     campaignLaunch: CampaignLaunch;
     campaignTracking: CampaignTracking;
     rfm: RfmService;
+    groups: GroupsService;
+    groupHealth: GroupHealthService;
+    groupStats: WecomGroupStats | null;
     wecom?: WecomServices;
+    bot: BotServices;
   };
   logger: Logger;
 }
@@ -149,7 +188,9 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   const jobs = new JobRunner(ds, clock, logger);
 
   const audit = new AuditService(ds, clock);
-  const auth = new AuthService(ds, clock, audit);
+  const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
+  const limiter = new RateLimiter(ds, clock);
+  const auth = new AuthService(ds, clock, audit, { limiter, limit: limits.loginFailures });
   const dashboard = new DashboardService(ds, clock);
   const sidebar = new SidebarService(ds);
   const settings = new SettingsService(ds, clock);
@@ -163,11 +204,17 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   const hooks = { onOrdersImported: () => {} };
   const imports = new ImportService(ds, clock, { onOrdersImported: () => hooks.onOrdersImported() });
   const orders = new OrdersService(ds, clock, { onOrdersImported: () => hooks.onOrdersImported() });
-  const apiKeys = new ApiKeyService(ds, clock);
+  const apiKeys = new ApiKeyService(ds, clock, { limiter, limit: limits.apiKey });
+  jobs.register({
+    name: "rate-limit-prune",
+    schedule: "17 * * * *",
+    leaseMs: 5 * 60_000,
+    run: () => limiter.prune().then(() => undefined),
+  });
 
   const apiRoutes = [
     authRoutes(auth, codec, clock),
-    dashboardRoutes(dashboard),
+    dashboardRoutes(dashboard, new DashboardOverviewService(ds, clock)),
     sidebarRoutes(
       config,
       sidebar,
@@ -178,6 +225,7 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
     ),
     customersRoutes(customers, new CustomersExport(ds, customers)),
     tagsRoutes(tags, customers),
+    tagMirrorRoutes(new TagMirrorStatusService(ds, settings)),
     directoryRoutes(new DirectoryService(ds)),
     segmentsRoutes(segments),
     audienceListsRoutes(new AudienceListsService(ds, customers, clock)),
@@ -189,10 +237,19 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   ];
   let wecom: WecomServices | undefined;
   let callbacks: Router<AppState> | undefined;
+  // membership callbacks refresh the group's tags; the RFM engine that writes them comes later
+  const groupHooks = { changed: async (_chatId: string) => {} };
   if (deps.wecom) {
     const { client } = deps.wecom;
     const sync = new WecomSyncService(ds, client, clock, logger);
-    const handlers = new WecomEventHandlers(ds, client, clock, logger, new WelcomeSender(client, settings, logger));
+    const handlers = new WecomEventHandlers(
+      ds,
+      client,
+      clock,
+      logger,
+      new WelcomeSender(client, settings, logger),
+      (chatId) => groupHooks.changed(chatId),
+    );
     const inbox = new EventInbox(ds, clock, logger, handlers.handle);
     const identity = new WecomIdentityService(ds, client, clock, deps.nonce);
     wecom = {
@@ -238,6 +295,8 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   // WeCom secrets stored by the settings page are encrypted under SECRETS_KEY (tests without one: per process)
   const secretBox = new SecretBox(config.secretsKey ?? randomBytes(32).toString("hex"));
   const wecomSettings = new WecomSettingsService(ds, settings, secretBox, config, audit, publicUrl);
+  // the WeCom client reads its corp id, secret and agent id at call time: env first, else the settings page
+  deps.wecom?.client.setCredentialSource(() => wecomSettings.effective());
   apiRoutes.push(settingsRoutes(wecomSettings));
   const campaignWecom = wecom ? { client: wecom.client, notifications: wecom.notifications } : null;
   const campaigns = new CampaignsService(ds, segments, clock, logger, wecom?.client ?? null);
@@ -270,6 +329,52 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   for (const job of automationJobs(automationRunner)) jobs.register(job);
   const sidebarWork = new SidebarWorkService(ds, clock, materials, campaignTracking);
   apiRoutes.push(sidebarWorkRoutes(sidebarWork, materials, tags, staffOnly));
+  const groups = new GroupsService(ds, clock);
+  const groupHealth = new GroupHealthService(
+    ds,
+    clock,
+    logger,
+    wecom ? { notifications: wecom.notifications, publicUrl } : null,
+  );
+  const groupStats = wecom ? new WecomGroupStats(ds, wecom.client, clock, logger) : null;
+  // the callback has done its work by now; a failed refresh is repaired by the periodic group-tags job
+  groupHooks.changed = async (chatId) => {
+    const groupId = await groups.idOfChat(chatId);
+    if (groupId !== null)
+      await rfm.refreshGroupTags({ groupId }).catch((err) => logger.warn({ err, chatId }, "group tag refresh failed"));
+  };
+  for (const job of groupJobs({ stats: groupStats, health: groupHealth, rfm })) jobs.register(job);
+  apiRoutes.push(groupsRoutes(groups, jobs));
+  // the group bot (Wechaty): only when a puppet is configured or injected
+  const botStatus = new BotStatusStore(ds, clock);
+  const puppetFactory =
+    deps.bot?.puppetFactory ??
+    (config.wechaty.puppet ? configuredPuppet(config.wechaty.puppet, config.wechaty.puppetToken) : undefined);
+  let botRunner: BotRunner | null = null;
+  if (puppetFactory) {
+    const pipeline = new BotPipeline(new BotWriter(ds, clock), logger, { ...DEFAULT_PIPELINE, ...deps.bot?.pipeline });
+    const puppetName = config.wechaty.puppet ?? "injected";
+    botRunner = new BotRunner(ds, clock, logger, puppetFactory, puppetName, pipeline, botStatus, deps.bot?.reconnect);
+  }
+  const runningBot = botRunner;
+  const botAdmin = new BotService(ds, clock, botStatus, audit, {
+    configured: runningBot !== null,
+    pipeline: () => (runningBot?.running ? runningBot.stats() : null),
+  });
+  apiRoutes.push(botRoutes(botAdmin));
+
+  const groupSopRunner = new GroupSopRunner(
+    ds,
+    materials,
+    wecom?.notifications ?? null,
+    clock,
+    logger,
+    publicUrl,
+    // SOPs that may post by themselves go through the bot when one runs (else owners post)
+    deps.groupPoster ?? botRunner,
+  );
+  apiRoutes.push(groupSopsRoutes(new GroupSopsService(ds, clock), audit));
+  for (const job of groupSopJobs(groupSopRunner)) jobs.register(job);
 
   const api = new Router<AppState>({ prefix: "/api/v1" });
   for (const routes of apiRoutes) api.use(routes.routes(), routes.allowedMethods());
@@ -313,7 +418,11 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
       campaignLaunch,
       campaignTracking,
       rfm,
+      groups,
+      groupHealth,
+      groupStats,
       wecom,
+      bot: { poster: botRunner ?? noGroupPoster, runner: botRunner, admin: botAdmin },
     },
     logger,
   };

@@ -282,6 +282,35 @@ describe("the task center in a browser", () => {
     expect(errors).toEqual([]);
   });
 
+  it("shows the guides' sends on the dashboard and ranks them, each figure linking to its list", async () => {
+    await page.locator('[data-test="menu-dashboard"]').click();
+    // the sends above make today's bar: a chart instead of "no tasks"
+    await page.locator('[data-test="task-trend"] canvas').waitFor();
+    const top = page.locator('[data-test^="staff-completion-top-"]').first();
+    await top.waitFor();
+    const name = (await top.textContent())!.trim();
+    await page.waitForTimeout(300); // let the charts settle for the screenshot
+    await settledShot("admin-dashboard-with-tasks");
+    await top.click();
+    await page.waitForURL((url) => url.pathname === "/staff" && url.searchParams.has("q"));
+    await expect.poll(() => page.locator('[data-test="staff-table"]').textContent()).toContain(name);
+
+    await page.locator('[data-test="menu-dashboard"]').click();
+    await page.locator('[data-test="lifecycle-active"]').click();
+    await page.waitForURL((url) => url.pathname === "/customers" && url.searchParams.get("lifecycle") === "active");
+    await page.locator('[data-test="customers-table"] .el-table__row').first().waitFor();
+
+    // a period figure opens the list of exactly those customers
+    await page.locator('[data-test="menu-dashboard"]').click();
+    const kpi = page.locator('[data-test="kpi-newCustomers"]');
+    const value = (await kpi.locator('[data-test="kpi-value"]').textContent())!.trim();
+    await kpi.click();
+    await page.waitForURL((url) => url.pathname === "/customers" && url.searchParams.has("addedFrom"));
+    await page.locator('[data-test="customers-days-added"]').waitFor();
+    await expect.poll(() => page.locator('[data-test="customers-total"]').textContent()).toContain(value);
+    expect(errors).toEqual([]);
+  });
+
   it("hides from a store manager what the server would refuse them", async () => {
     const manager = server.seeded!.users.find((u) => u.role === "store_manager")!;
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });

@@ -1,7 +1,7 @@
 import { loadConfig, type Config } from "../../server/src/config/config.ts";
 import { startServer, type RunningServer } from "../../server/src/main/server.ts";
 import type { Clock } from "../../server/src/platform/clock.ts";
-import type { WecomDeps } from "../../server/src/app.ts";
+import type { AppDeps, WecomDeps } from "../../server/src/app.ts";
 import { createTestDatabase, type TestDatabase } from "./test-db.ts";
 import { HttpClient } from "./http-client.ts";
 
@@ -38,6 +38,8 @@ export async function startTestServer(
     wecom?: WecomDeps;
     startJobs?: boolean;
     nonce?: () => string;
+    bot?: AppDeps["bot"];
+    rateLimits?: AppDeps["rateLimits"];
   } = {},
 ): Promise<TestServer> {
   const db = opts.db ?? createTestDatabase();
@@ -46,6 +48,8 @@ export async function startTestServer(
     wecom: opts.wecom,
     startJobs: opts.startJobs,
     nonce: opts.nonce,
+    bot: opts.bot,
+    rateLimits: opts.rateLimits,
   });
   return {
     ...running,

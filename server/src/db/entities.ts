@@ -12,6 +12,7 @@ import { Setting } from "../modules/settings/setting.entity.ts";
 import { ApiKey, User, UserStore } from "../modules/auth/user.entity.ts";
 import { AuditLog } from "../modules/audit/audit-log.entity.ts";
 import { JobLease } from "../jobs/job-lease.entity.ts";
+import { RateLimitHit } from "../http/rate-limit.entity.ts";
 import { WecomEvent } from "../wecom/wecom-event.entity.ts";
 import { SyncRun } from "../modules/wecom-sync/sync-run.entity.ts";
 import { AppMessage } from "../modules/notifications/app-message.entity.ts";
@@ -24,6 +25,16 @@ import {
   AudienceListMember,
   AudienceListUnmatched,
 } from "../modules/audience-lists/audience-list.entity.ts";
+import { GroupAlert, GroupHealth, GroupOwnerStatDaily } from "../modules/groups/group-health.entity.ts";
+import {
+  BotMemberDay,
+  BotRoom,
+  BotRoomDay,
+  BotRoomMember,
+  BotSeenEvent,
+  BotStatus,
+} from "../modules/bot/bot.entity.ts";
+import { GroupSop, GroupSopRun } from "../modules/group-sops/group-sop.entity.ts";
 
 /** Every entity; the migrations in /migrations create exactly these tables (a test checks it). */
 export const entities = [
@@ -57,6 +68,7 @@ export const entities = [
   ApiKey,
   AuditLog,
   JobLease,
+  RateLimitHit,
   WecomEvent,
   SyncRun,
   AppMessage,
@@ -71,4 +83,15 @@ export const entities = [
   AudienceList,
   AudienceListMember,
   AudienceListUnmatched,
+  GroupOwnerStatDaily,
+  GroupHealth,
+  GroupAlert,
+  BotRoom,
+  BotSeenEvent,
+  BotRoomDay,
+  BotMemberDay,
+  BotRoomMember,
+  BotStatus,
+  GroupSop,
+  GroupSopRun,
 ];

@@ -12,6 +12,7 @@ import { createLogger } from "../platform/logger.ts";
 import { withLocalSecrets } from "./local-secrets.ts";
 import { liveWecom, startDemoSimulator, type SimListening } from "./wecom-setup.ts";
 import { demoActivityJob } from "./demo-activity.ts";
+import { GROUP_HEALTH_JOB, GROUP_WECOM_STATS_JOB } from "../modules/groups/group-jobs.ts";
 import type { WecomSimulator } from "../wecom/simulator/index.ts";
 
 export interface RunningServer {
@@ -27,7 +28,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export interface StartOptions extends Partial<Pick<AppDeps, "webAdminDist" | "webSidebarDist" | "wecom">> {
+export interface StartOptions extends Partial<
+  Pick<AppDeps, "webAdminDist" | "webSidebarDist" | "wecom" | "bot" | "rateLimits">
+> {
   clock?: Clock;
   logger?: Logger;
   /** tests drive jobs by hand */
@@ -67,12 +70,18 @@ export async function startServer(rawConfig: Config, opts: StartOptions = {}): P
       nonce: opts.nonce,
       webAdminDist: opts.webAdminDist,
       webSidebarDist: opts.webSidebarDist,
+      bot: opts.bot,
+      rateLimits: opts.rateLimits,
     });
     // a fresh demo opens with segments and lifecycle stages already computed, as a real corp would the morning after
     if (seeded) await app.services.rfm.recompute({ asOf: clock.now(), triggeredBy: "demo seed" });
+    // ...and with WeCom's group statistics pulled and every group's health scored
+    if (seeded && wecom) for (const job of [GROUP_WECOM_STATS_JOB, GROUP_HEALTH_JOB]) await app.jobs.runNow(job);
     const jobs = app.jobs;
     if (simulator) jobs.register(demoActivityJob(simulator.sim, clock));
     if (opts.startJobs !== false) jobs.start();
+    // the group bot connects in the background (failures are retried and shown in the admin)
+    void app.services.bot.runner?.start().catch((err: unknown) => log.error({ err }, "group bot start failed"));
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.koa.listen(config.port, config.host, () => resolve(s));
       s.once("error", reject);
@@ -97,6 +106,8 @@ export async function startServer(rawConfig: Config, opts: StartOptions = {}): P
             server.closeIdleConnections();
           });
           await jobs.stop();
+          // buffered bot events are written before the database closes
+          await app.services.bot.runner?.stop().catch((err: unknown) => log.error({ err }, "group bot stop failed"));
           await simulator?.listening.close();
           await ds.destroy();
         })()),

@@ -7,6 +7,7 @@ import { CallbackCrypto } from "../wecom/callback-crypto.ts";
 import { simulatorCorpFromDatabase } from "../wecom/simulator-corp.ts";
 import { createWecomSimulator, type SimListening, type WecomSimulator } from "../wecom/simulator/index.ts";
 import { WecomClient } from "../wecom/wecom-client.ts";
+import { fillSimulatorGroupStats } from "../modules/groups/simulator-group-stats.ts";
 
 export type { SimListening };
 
@@ -41,6 +42,7 @@ export async function startDemoSimulator(
 ): Promise<{ wecom: WecomDeps; sim: WecomSimulator; listening: SimListening }> {
   const corp = await simulatorCorpFromDatabase(ds);
   const sim = createWecomSimulator(corp, { now: () => clock.now().getTime() });
+  await fillSimulatorGroupStats(ds, sim.state);
   const listening = await sim.listen(0, "127.0.0.1");
   log.info({ url: listening.url }, "WeCom simulator listening");
   const client = new WecomClient({

@@ -127,6 +127,16 @@ describe("WecomClient", () => {
     expect(sleeps).toEqual([300, 600]);
   });
 
+  it("does not retry a mass send that timed out (WeCom may have created it), but retries its refusals", async () => {
+    const api = "externalcontact/add_msg_template";
+    const s = scripted({ [api]: [{ status: 502 }, { json: { errcode: 45009, errmsg: "freq" } }, { delayMs: 200 }] });
+    const { c } = client(s.fetchImpl, { timeoutMs: 50 });
+    const err = await c.addMsgTemplate({ chat_type: "single", sender: "li.na" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WecomError);
+    expect((err as WecomError).errcode).toBe(-3);
+    expect(s.calls(api)).toHaveLength(3); // 502 and 45009 retried, the timeout not
+  });
+
   it("does not retry configuration errors and names the API", async () => {
     const s = scripted({ gettoken: [{ json: { errcode: 40001, errmsg: "invalid secret" } }] });
     const err = await client(s.fetchImpl)

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import { systemClock, type Clock } from "../platform/clock.ts";
 import { CachedCredential } from "./token-cache.ts";
@@ -33,12 +34,38 @@ export interface WecomClientOptions {
   fetch?: typeof fetch;
 }
 
+/** The app credentials a call uses. */
+export interface WecomCredentials {
+  corpId: string;
+  secret: string;
+  agentId: number | undefined;
+}
+
+/**
+ * Where credentials come from at call time (the settings page's stored values, env first); a field
+ * it leaves undefined falls back to the one the client was built with.
+ */
+export type CredentialSource = () => Promise<Partial<Record<keyof WecomCredentials, string | number | undefined>>>;
+
+/** One set of credentials with its own token and tickets. */
+interface CredentialCache {
+  creds: WecomCredentials;
+  token: CachedCredential;
+  corpTicket: CachedCredential;
+  agentTicket: CachedCredential;
+}
+
 interface CallOptions {
   method?: "GET" | "POST";
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   /** gettoken itself carries no access_token */
   noToken?: boolean;
+  /**
+   * the call creates something (a mass send): after a timeout WeCom may have done it, so it is
+   * not retried then (errcodes and HTTP errors are answers that nothing happened and are retried)
+   */
+  notIdempotent?: boolean;
 }
 
 const MAX_BUSY_RETRIES = 3;
@@ -52,8 +79,6 @@ const MAX_TRANSPORT_RETRIES = 3;
  * Secrets and tokens never reach a log line (only the API name and errcode do).
  */
 export class WecomClient {
-  readonly corpId: string;
-  readonly agentId: number | undefined;
   private readonly baseUrl: string;
   private readonly clock: Clock;
   private readonly log: Logger | undefined;
@@ -61,55 +86,101 @@ export class WecomClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly fetchImpl: typeof fetch;
-  private readonly token: CachedCredential;
-  private readonly corpTicket: CachedCredential;
-  private readonly agentTicket: CachedCredential;
+  private source: CredentialSource | null = null;
+  /** token and tickets per credentials (keyed by corp id and a hash of the secret) */
+  private readonly caches = new Map<string, CredentialCache>();
+  private last: WecomCredentials;
 
   constructor(private readonly opts: WecomClientOptions) {
     this.baseUrl = opts.baseUrl.endsWith("/") ? opts.baseUrl : `${opts.baseUrl}/`;
-    this.corpId = opts.corpId;
-    this.agentId = opts.agentId;
+    this.last = { corpId: opts.corpId, secret: opts.secret, agentId: opts.agentId };
     this.clock = opts.clock ?? systemClock;
     this.log = opts.logger?.child({ component: "wecom" });
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = opts.random ?? Math.random;
     this.fetchImpl = opts.fetch ?? fetch;
-    this.token = new CachedCredential(async () => {
-      const r = await this.call<{ access_token: string; expires_in: number }>("gettoken", {
-        noToken: true,
-        query: { corpid: opts.corpId, corpsecret: opts.secret },
-      });
-      return { value: r.access_token, expiresInS: r.expires_in };
-    }, this.clock);
-    this.corpTicket = new CachedCredential(async () => {
-      const r = await this.call<{ ticket: string; expires_in: number }>("get_jsapi_ticket");
-      return { value: r.ticket, expiresInS: r.expires_in };
-    }, this.clock);
-    this.agentTicket = new CachedCredential(async () => {
-      const r = await this.call<{ ticket: string; expires_in: number }>("ticket/get", {
-        query: { type: "agent_config" },
-      });
-      return { value: r.ticket, expiresInS: r.expires_in };
-    }, this.clock);
+  }
+
+  /** The corp id of the credentials last used (the constructor's until a source says otherwise). */
+  get corpId(): string {
+    return this.last.corpId;
+  }
+  get agentId(): number | undefined {
+    return this.last.agentId;
+  }
+
+  /**
+   * Reads credentials from `source` before every call, so a secret changed on the settings page is
+   * used by the next call without a restart; tokens are cached per credentials.
+   */
+  setCredentialSource(source: CredentialSource): void {
+    this.source = source;
+  }
+
+  private async credentials(): Promise<CredentialCache> {
+    const o = this.source ? await this.source() : {};
+    const creds: WecomCredentials = {
+      corpId: typeof o.corpId === "string" && o.corpId ? o.corpId : this.opts.corpId,
+      secret: typeof o.secret === "string" && o.secret ? o.secret : this.opts.secret,
+      agentId: typeof o.agentId === "number" ? o.agentId : this.opts.agentId,
+    };
+    this.last = creds;
+    const key = `${creds.corpId}:${createHash("sha256").update(creds.secret).digest("hex")}:${creds.agentId ?? ""}`;
+    let cache = this.caches.get(key);
+    if (!cache) {
+      // credentials changed: the old tokens are of no further use (calls in flight keep theirs)
+      this.caches.clear();
+      cache = this.newCache(creds);
+      this.caches.set(key, cache);
+    }
+    return cache;
+  }
+
+  private newCache(creds: WecomCredentials): CredentialCache {
+    const cache: CredentialCache = {
+      creds,
+      token: new CachedCredential(async () => {
+        const r = await this.callWith<{ access_token: string; expires_in: number }>(cache, "gettoken", {
+          noToken: true,
+          query: { corpid: creds.corpId, corpsecret: creds.secret },
+        });
+        return { value: r.access_token, expiresInS: r.expires_in };
+      }, this.clock),
+      corpTicket: new CachedCredential(async () => {
+        const r = await this.callWith<{ ticket: string; expires_in: number }>(cache, "get_jsapi_ticket");
+        return { value: r.ticket, expiresInS: r.expires_in };
+      }, this.clock),
+      agentTicket: new CachedCredential(async () => {
+        const r = await this.callWith<{ ticket: string; expires_in: number }>(cache, "ticket/get", {
+          query: { type: "agent_config" },
+        });
+        return { value: r.ticket, expiresInS: r.expires_in };
+      }, this.clock),
+    };
+    return cache;
   }
 
   // ---- the transport and its retry rules ----
 
   async call<T>(api: string, o: CallOptions = {}): Promise<T & WecomBase> {
+    return this.callWith<T>(await this.credentials(), api, o);
+  }
+
+  private async callWith<T>(cache: CredentialCache, api: string, o: CallOptions = {}): Promise<T & WecomBase> {
     let tokenRetried = false;
     let busy = 0,
       rate = 0,
       transport = 0;
     for (;;) {
-      const token = o.noToken ? undefined : await this.token.get();
+      const token = o.noToken ? undefined : await cache.token.get();
       const result = await this.once<T>(api, o, token);
       const code = result.errcode;
       if (code === 0) return result;
       if (TOKEN_ERRCODES.has(code) && !o.noToken && !tokenRetried) {
         tokenRetried = true;
-        this.token.invalidate(token!);
-        await this.token.refresh();
+        cache.token.invalidate(token!);
+        await cache.token.refresh();
         continue;
       }
       if (code === BUSY_ERRCODE && busy < MAX_BUSY_RETRIES) {
@@ -121,7 +192,7 @@ export class WecomClient {
         await this.sleep(Math.round(500 * 2 ** rate++ * (0.5 + this.random())));
         continue;
       }
-      if ((code === HTTP_FAILURE || code === TIMEOUT) && transport < MAX_TRANSPORT_RETRIES) {
+      if ((code === HTTP_FAILURE || (code === TIMEOUT && !o.notIdempotent)) && transport < MAX_TRANSPORT_RETRIES) {
         await this.sleep(300 * 2 ** transport++);
         continue;
       }
@@ -165,14 +236,14 @@ export class WecomClient {
 
   // ---- credentials ----
 
-  accessToken(): Promise<string> {
-    return this.token.get();
+  async accessToken(): Promise<string> {
+    return (await this.credentials()).token.get();
   }
-  jsapiTicket(): Promise<string> {
-    return this.corpTicket.get();
+  async jsapiTicket(): Promise<string> {
+    return (await this.credentials()).corpTicket.get();
   }
-  agentConfigTicket(): Promise<string> {
-    return this.agentTicket.get();
+  async agentConfigTicket(): Promise<string> {
+    return (await this.credentials()).agentTicket.get();
   }
 
   // ---- staff ----
@@ -273,7 +344,7 @@ export class WecomClient {
   // ---- mass send ----
 
   addMsgTemplate(req: AddMsgTemplateRequest): Promise<{ fail_list?: string[]; msgid: string }> {
-    return this.call("externalcontact/add_msg_template", { body: req });
+    return this.call("externalcontact/add_msg_template", { body: req, notIdempotent: true });
   }
   getGroupmsgTask(
     msgid: string,
@@ -304,13 +375,14 @@ export class WecomClient {
 
   // ---- app messages and identity ----
 
-  sendTextCard(touser: string[], card: TextCard): Promise<MessageSendResult> {
-    if (this.agentId === undefined) throw new WecomError("message/send", 40056, "no agent id configured");
-    return this.call<MessageSendResult>("message/send", {
+  async sendTextCard(touser: string[], card: TextCard): Promise<MessageSendResult> {
+    const cache = await this.credentials();
+    if (cache.creds.agentId === undefined) throw new WecomError("message/send", 40056, "no agent id configured");
+    return this.callWith<MessageSendResult>(cache, "message/send", {
       body: {
         touser: touser.join("|"),
         msgtype: "textcard",
-        agentid: this.agentId,
+        agentid: cache.creds.agentId,
         textcard: card,
         enable_duplicate_check: 0,
       },

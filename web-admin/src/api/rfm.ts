@@ -53,3 +53,17 @@ export const listComputations = (signal?: AbortSignal) =>
   });
 export const getTransitions = (from: number, to: number) =>
   http.get<TransitionMatrix>("/api/v1/rfm/transitions", { query: { from, to } });
+
+/** What a settings change would move (POST /rfm/settings/preview; nothing is saved). */
+export interface RfmPreview {
+  asOf: string;
+  settings: RfmSettings;
+  current: { segments: Record<string, number>; lifecycle: Record<string, number> };
+  candidate: { segments: Record<string, number>; lifecycle: Record<string, number> };
+  changed: { segment: number; lifecycle: number; customers: number };
+  segmentMatrix: TransitionCell[];
+  lifecycleMatrix: TransitionCell[];
+}
+
+export const previewRfmSettings = (settings: Partial<RfmSettings>) =>
+  http.post<RfmPreview>("/api/v1/rfm/settings/preview", settings);

@@ -29,3 +29,26 @@ export async function setTagMirror(id: number, mirrorToWecom: boolean): Promise<
 export async function deleteTag(id: number): Promise<void> {
   await http.delete<void>(`/api/v1/tags/${id}`);
 }
+
+// Mirrors server/src/modules/tag-mirror/tag-mirror-status.ts.
+export type TagMirrorState = "off" | "mirrored" | "pending" | "failed";
+
+export interface TagMirrorView {
+  tagId: number;
+  state: TagMirrorState;
+  wecomTagId: string | null;
+  pendingRelations: number;
+  failedRelations: number;
+  lastMirroredAt: string | null;
+  error: string | null;
+}
+
+export interface TagMirrorStatus {
+  lastRun: { startedAt: string; finishedAt: string; error: string | null } | null;
+  tags: TagMirrorView[];
+}
+
+/** Each tag's WeCom mirror state as the mirror job last left it (no WeCom call). */
+export function getTagMirrorStatus(signal?: AbortSignal): Promise<TagMirrorStatus> {
+  return http.get<TagMirrorStatus>("/api/v1/tag-mirror/status", { signal });
+}

@@ -138,6 +138,11 @@ export interface CustomerListQuery {
   frequencyMax?: number;
   monetaryMin?: number;
   monetaryMax?: number;
+  /** business days (China) "YYYY-MM-DD": first added, and a qualifying order, on these days */
+  addedFrom?: string;
+  addedTo?: string;
+  boughtFrom?: string;
+  boughtTo?: string;
   sort?: CustomerSort;
 }
 
@@ -229,6 +234,22 @@ export interface CustomerProfile {
     messageCount: number;
   }[];
   notes: { id: number; body: string; createdAt: string | null; staffName: string | null }[];
+  /** paid orders and net spend per month ("YYYY-MM", UTC), oldest first, at most 36 months */
+  monthly: { month: string; orders: number; netCents: number }[];
+  /** the campaign targets this customer was, newest first */
+  outreach: {
+    campaignId: number;
+    campaignName: string;
+    channel: string;
+    status: "pending" | "sent" | "skipped" | "failed" | "converted" | "control";
+    isControl: boolean;
+    reason: string | null;
+    staffName: string | null;
+    createdAt: string | null;
+    sentAt: string | null;
+    convertedAt: string | null;
+    revenueCents: number;
+  }[];
 }
 
 export interface TagView {

@@ -31,6 +31,8 @@ export const menuItems: MenuItem[] = [
   { path: "/materials", title: "materials" },
   { path: "/campaigns", title: "campaigns" },
   { path: "/automations", title: "automations" },
+  { path: "/groups", title: "groups" },
+  { path: "/group-sops", title: "groupSops" },
   { path: "/imports", title: "imports", roles: HQ_ROLES },
   { path: "/wecom/sync", title: "wecomSync", roles: HQ_ROLES },
   { path: "/stores", title: "stores" },

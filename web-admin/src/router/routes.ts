@@ -94,10 +94,28 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: "campaigns" },
       },
       {
+        path: "groups",
+        name: "groups",
+        component: () => import("@/views/groups/index.vue"),
+        meta: { title: "groups" },
+      },
+      {
+        path: "groups/:id(\\d+)",
+        name: "group",
+        component: () => import("@/views/groups/detail.vue"),
+        meta: { title: "groups" },
+      },
+      {
         path: "automations",
         name: "automations",
         component: () => import("@/views/automations/index.vue"),
         meta: { title: "automations" },
+      },
+      {
+        path: "group-sops",
+        name: "group-sops",
+        component: () => import("@/views/group-sops/index.vue"),
+        meta: { title: "groupSops" },
       },
       {
         path: "wecom/sync",

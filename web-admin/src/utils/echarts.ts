@@ -1,9 +1,11 @@
 // ECharts on demand: register only the pieces the app draws. Add a chart type here before using it.
 import {
   BarChart,
+  FunnelChart,
   HeatmapChart,
   LineChart,
   type BarSeriesOption,
+  type FunnelSeriesOption,
   type HeatmapSeriesOption,
   type LineSeriesOption,
 } from "echarts/charts";
@@ -23,6 +25,7 @@ import { CanvasRenderer } from "echarts/renderers";
 use([
   CanvasRenderer,
   BarChart,
+  FunnelChart,
   LineChart,
   HeatmapChart,
   GridComponent,
@@ -33,6 +36,7 @@ use([
 
 export type ChartOption = ComposeOption<
   | BarSeriesOption
+  | FunnelSeriesOption
   | LineSeriesOption
   | HeatmapSeriesOption
   | GridComponentOption

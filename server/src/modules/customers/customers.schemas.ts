@@ -27,6 +27,11 @@ const list = <T extends z.ZodType>(item: T) =>
 const ids = list(z.coerce.number().int().positive("must be positive ids"));
 const score = z.coerce.number().int().min(1, "scores are 1..5").max(5, "scores are 1..5");
 const nonNegative = z.coerce.number().int().min(0, "must be 0 or more");
+/** A business day (China, UTC+8) `YYYY-MM-DD`, as the dashboard's periods use. */
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
+  .refine((v) => new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "is not a real date");
 
 export const customerListQuery = z
   .object({
@@ -52,6 +57,12 @@ export const customerListQuery = z
     frequencyMax: nonNegative.optional(),
     monetaryMin: nonNegative.optional(),
     monetaryMax: nonNegative.optional(),
+    /** first added (first active follow relation; for HQ, creation when it has none) on these days */
+    addedFrom: day.optional(),
+    addedTo: day.optional(),
+    /** a qualifying order (paid, net > 0) on these days */
+    boughtFrom: day.optional(),
+    boughtTo: day.optional(),
     sort: z
       .enum(["id", "-id", "recency", "-recency", "frequency", "-frequency", "monetary", "-monetary", "name"])
       .default("-id"),
@@ -64,6 +75,8 @@ export const customerListQuery = z
       ["recencyMin", "recencyMax"],
       ["frequencyMin", "frequencyMax"],
       ["monetaryMin", "monetaryMax"],
+      ["addedFrom", "addedTo"],
+      ["boughtFrom", "boughtTo"],
     ] as const) {
       const lo = v[a],
         hi = v[b];

@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { dialectOf, monthOf, num, placeholders, readTime } from "../../db/dialect.ts";
+import { dialectOf, monthOf, num, placeholders, readTime, sqlTime } from "../../db/dialect.ts";
 import { NotFoundError } from "../../http/errors.ts";
 import type { UserView } from "../auth/auth.schemas.ts";
 import { TagAnyPage } from "./tag-any-page.ts";
@@ -128,6 +128,41 @@ export class CustomersService {
     range("r.recency_days", q.recencyMin, q.recencyMax);
     range("r.frequency", q.frequencyMin, q.frequencyMax);
     range("r.monetary_cents", q.monetaryMin, q.monetaryMax);
+    // the dashboard's period figures, as lists: the same definitions (dashboard-overview.ts)
+    const scoped = user?.role === "store_manager";
+    const stores = scoped ? (user!.storeIds.length ? user!.storeIds : [0]) : [];
+    if (q.addedFrom || q.addedTo) {
+      const [from, to] = dayBounds(q.addedFrom, q.addedTo);
+      const inStaff = scoped
+        ? ` AND fa.staff_id IN (SELECT ss.staff_id FROM staff_stores ss WHERE ss.store_id IN (${placeholders(stores.length)}))`
+        : "";
+      const first = `c.id IN (SELECT fa.customer_id FROM follow_relations fa WHERE fa.status = 'active'${inStaff}
+                               GROUP BY fa.customer_id HAVING MIN(fa.added_at) >= ? AND MIN(fa.added_at) < ?)`;
+      if (scoped) add(first, ...stores, from, to);
+      // HQ: a customer without any active relation counts from its creation
+      else
+        add(
+          `(${first} OR (c.created_at >= ? AND c.created_at < ?
+               AND (SELECT COUNT(*) FROM follow_relations fb WHERE fb.customer_id = c.id AND fb.status = 'active') = 0))`,
+          from,
+          to,
+          from,
+          to,
+        );
+    }
+    if (q.boughtFrom || q.boughtTo) {
+      const [from, to] = dayBounds(q.boughtFrom, q.boughtTo);
+      member(
+        "o.customer_id",
+        "orders o",
+        `o.status = 'paid' AND o.amount_cents - o.refund_cents > 0 AND o.paid_at >= ? AND o.paid_at < ?${
+          scoped ? ` AND o.store_id IN (${placeholders(stores.length)})` : ""
+        }`,
+        from,
+        to,
+        ...stores,
+      );
+    }
     if (q.q) {
       // "!" escapes LIKE wildcards on both databases (a backslash is read differently by each)
       const like = `%${q.q.replace(/[!%_]/g, (m) => `!${m}`)}%`;
@@ -481,4 +516,13 @@ export class CustomersService {
     }
     return out;
   }
+}
+
+/** `[from, to]` business days (China, UTC+8; either may be open) as UTC bounds `[start, end)`. */
+function dayBounds(from: string | undefined, to: string | undefined): [string, string] {
+  const start = (d: string) => new Date(`${d}T00:00:00+08:00`);
+  return [
+    sqlTime(from ? start(from) : new Date(0)),
+    sqlTime(to ? new Date(start(to).getTime() + 86_400_000) : new Date(Date.UTC(9999, 0, 1))),
+  ];
 }

@@ -19,6 +19,10 @@ export function rfmRoutes(rfm: RfmService, jobs: Pick<JobRunner, "startNow">): R
     const patch = parseInput(rfmSettingsBody, ctx.request.body, "RFM settings");
     ctx.body = { settings: await rfm.updateSettings(patch, ctx.state.user!.username) };
   });
+  // what a change would move, before it is saved (validated like the save; writes nothing)
+  r.post("/settings/preview", hq, async (ctx) => {
+    ctx.body = await rfm.preview(parseInput(rfmSettingsBody, ctx.request.body, "RFM settings"));
+  });
   r.post("/recompute", hq, async (ctx) => {
     const outcome = await jobs.startNow(RFM_RECOMPUTE_JOB);
     ctx.status = 202;

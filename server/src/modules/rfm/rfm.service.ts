@@ -1,6 +1,15 @@
 import type { Logger } from "pino";
 import { In, type DataSource, type EntityManager } from "typeorm";
-import { execute, insertIgnoreRows, num, readTime, sqlTime } from "../../db/dialect.ts";
+import {
+  dialectOf,
+  execute,
+  forUpdate,
+  insertIgnoreRows,
+  isRetryableTxError,
+  num,
+  readTime,
+  sqlTime,
+} from "../../db/dialect.ts";
 import { NotFoundError, ValidationError } from "../../http/errors.ts";
 import { parseInput } from "../../http/validate.ts";
 import type { Clock } from "../../platform/clock.ts";
@@ -154,6 +163,47 @@ export class RfmService {
     return next;
   }
 
+  /**
+   * What a settings change would do, without writing anything lasting: the engine's own figure
+   * and classification SQL runs twice into rfm_scratch under throwaway (negative) computation
+   * ids, once with the current settings and once with the candidate, both as of now, so that
+   * the difference is the settings' alone. The work rows are removed before returning.
+   */
+  async preview(input: unknown): Promise<RfmPreview> {
+    const patch = parseInput(rfmSettingsPatchSchema, input, "RFM settings");
+    const current = await this.getSettings();
+    const candidate = parseInput(rfmSettingsSchema, { ...current, ...patch }, "RFM settings");
+    const asOf = this.clock.now();
+    const S = rfmSql(this.ds);
+    const [a, b] = [previewId(), previewId()];
+    try {
+      for (const [id, settings] of [
+        [a, current],
+        [b, candidate],
+      ] as const) {
+        await this.fillScratch(S, id, asOf, settings);
+        const { segment, lifecycle } = this.classify(asOf, settings, await this.population(id));
+        await this.write(
+          this.ds.manager,
+          "preview classify",
+          sql`UPDATE rfm_scratch AS s SET segment = ${segment}, lifecycle = ${lifecycle} WHERE s.computation_id = ${id}`,
+        );
+      }
+      const rows: { sa: string | null; sb: string | null; la: string; lb: string; n: unknown }[] = await this.ds.query(
+        `SELECT a.segment AS sa, b.segment AS sb,
+                COALESCE(a.lifecycle, 'prospect') AS la, COALESCE(b.lifecycle, 'prospect') AS lb, COUNT(*) AS n
+           FROM customers c
+           LEFT JOIN rfm_scratch a ON a.computation_id = ? AND a.customer_id = c.id
+           LEFT JOIN rfm_scratch b ON b.computation_id = ? AND b.customer_id = c.id
+          GROUP BY a.segment, b.segment, COALESCE(a.lifecycle, 'prospect'), COALESCE(b.lifecycle, 'prospect')`,
+        [a, b],
+      );
+      return summarisePreview(asOf, candidate, rows);
+    } finally {
+      await execute(this.ds, "DELETE FROM rfm_scratch WHERE computation_id IN (?, ?)", [a, b]);
+    }
+  }
+
   // ---------------------------------------------------------------- computations
 
   /** The newest computation (any status), with the progress of a run in this process. */
@@ -279,6 +329,7 @@ export class RfmService {
         step("tags");
         await this.writeRfmTags(em, S, id, tagIds);
         step("group_tags");
+        await this.lockGroupTags(em, tagIds);
         await this.writeGroupTags(em, S, asOf, settings, tagIds);
         await em
           .getRepository(RfmComputation)
@@ -559,8 +610,25 @@ export class RfmService {
    * `group_active` for a message in any tracked group within groupActiveDays before asOf, and
    * `group_silent` for a current member without one within groupSilentDays.
    */
-  private async writeGroupTags(em: EntityManager, S: RfmSql, asOf: Date, s: RfmSettings, ids: TagIds): Promise<void> {
+  private async writeGroupTags(
+    em: EntityManager,
+    S: RfmSql,
+    asOf: Date,
+    s: RfmSettings,
+    ids: TagIds,
+    customerIds?: readonly number[],
+  ): Promise<void> {
     const now = sqlTime(this.clock.now());
+    // only these customers' rows (a bound list: both planners then walk the customer_id index)
+    const scoped = (customer: string) =>
+      customerIds === undefined
+        ? sql``
+        : customerIds.length
+          ? sql` AND ${raw(customer)} IN (${joinSql(
+              customerIds.map((id) => sql`${id}`),
+              ", ",
+            )})`
+          : sql` AND 1 = 0`;
     const at = sqlTime(asOf);
     const activeSince = sqlTime(new Date(asOf.getTime() - s.groupActiveDays * DAY_MS));
     const silentSince = sqlTime(new Date(asOf.getTime() - s.groupSilentDays * DAY_MS));
@@ -607,7 +675,7 @@ export class RfmService {
                   WHERE m.customer_id = ${raw(customer)} AND m.left_at IS NULL AND t.id = ${raw(tag)}))`;
     const stale = sql`
       DELETE FROM customer_tags
-       WHERE source = 'group' AND NOT ${wanted("customer_tags.customer_id", "customer_tags.tag_id")}`;
+       WHERE source = 'group' AND NOT ${wanted("customer_tags.customer_id", "customer_tags.tag_id")}${scoped("customer_tags.customer_id")}`;
     await this.write(em, "group tags stale", stale);
 
     const absent = (tag: Fragment | string, customer: string) =>
@@ -619,14 +687,14 @@ export class RfmService {
         FROM group_members m
         JOIN customer_groups g ON g.id = m.group_id AND g.status = 'active'
         JOIN tags t ON t.code = ${code}
-       WHERE m.customer_id IS NOT NULL AND m.left_at IS NULL AND ${absent("t.id", "m.customer_id")}`;
+       WHERE m.customer_id IS NOT NULL AND m.left_at IS NULL AND ${absent("t.id", "m.customer_id")}${scoped("m.customer_id")}`;
     await this.write(em, "group membership tags", memberships);
     const active = sql`
       INSERT INTO customer_tags (customer_id, tag_id, source, assigned_by, created_at)
       SELECT DISTINCT m.customer_id, ${ids.groupActive}, 'group', 'rfm', ${now}
         FROM group_members m
        WHERE m.customer_id IS NOT NULL AND m.last_message_at > ${activeSince} AND m.last_message_at <= ${at}
-         AND ${absent(sql`${ids.groupActive}`, "m.customer_id")}`;
+         AND ${absent(sql`${ids.groupActive}`, "m.customer_id")}${scoped("m.customer_id")}`;
     await this.write(em, "group_active tags", active);
     const silent = sql`
       INSERT INTO customer_tags (customer_id, tag_id, source, assigned_by, created_at)
@@ -634,8 +702,47 @@ export class RfmService {
         FROM group_members m
        WHERE ${member("m")}
          AND NOT ${messagedSince(silentSince, "m.customer_id")}
-         AND ${absent(sql`${ids.groupSilent}`, "m.customer_id")}`;
+         AND ${absent(sql`${ids.groupSilent}`, "m.customer_id")}${scoped("m.customer_id")}`;
     await this.write(em, "group_silent tags", silent);
+  }
+
+  /**
+   * The group tags alone, as of now, with the engine's own statements: for the customers who are or
+   * were members of one group (after a membership callback), or for everyone (the periodic refresh
+   * that keeps group_active / group_silent current between nightly recomputes).
+   */
+  async refreshGroupTags(opts: { groupId?: number } = {}): Promise<void> {
+    // one group: only the customers who are or were its members can see their group tags change
+    const customerIds =
+      opts.groupId === undefined
+        ? undefined
+        : (
+            (await this.ds.query(
+              "SELECT DISTINCT customer_id FROM group_members WHERE group_id = ? AND customer_id IS NOT NULL",
+              [opts.groupId],
+            )) as { customer_id: unknown }[]
+          ).map((r) => num(r.customer_id));
+    const settings = await this.getSettings();
+    const tagIds = await this.ensureSystemTags();
+    const S = rfmSql(this.ds);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.inTransaction(S, async (em) => {
+          // refreshes take turns (callbacks for several groups arrive together): without this lock
+          // they race on the same tag rows and deadlock or insert one group's tag twice
+          await this.lockGroupTags(em, tagIds);
+          await this.writeGroupTags(em, S, this.clock.now(), settings, tagIds, customerIds);
+        });
+        return;
+      } catch (err) {
+        if (attempt >= 3 || !isRetryableTxError(err)) throw err;
+      }
+    }
+  }
+
+  /** Writers of group tags take turns on the group tag group's row (see refreshGroupTags). */
+  private async lockGroupTags(em: EntityManager, ids: TagIds): Promise<void> {
+    await em.query(`SELECT id FROM tag_groups WHERE id = ?${forUpdate(dialectOf(em))}`, [ids.groupTagGroupId]);
   }
 
   /** Runs one write statement, logging its time (debug) so a slow step can be found. */
@@ -817,4 +924,64 @@ function atLeast(column: string, b: readonly number[]): Fragment {
 
 function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export interface RfmPreview {
+  asOf: Date;
+  settings: RfmSettings;
+  /** customer counts per segment / lifecycle stage under the current and the candidate settings */
+  current: { segments: Record<string, number>; lifecycle: Record<string, number> };
+  candidate: { segments: Record<string, number>; lifecycle: Record<string, number> };
+  /** how many customers would change segment, lifecycle stage, either */
+  changed: { segment: number; lifecycle: number; customers: number };
+  /** from (current) x to (candidate); a null segment is "not scored" */
+  segmentMatrix: TransitionCell[];
+  lifecycleMatrix: TransitionCell[];
+}
+
+/** Throwaway computation ids for previews: negative, so they never meet a real computation's rows. */
+const previewId = () => -1 - Math.floor(Math.random() * 2_000_000_000);
+
+function summarisePreview(
+  asOf: Date,
+  settings: RfmSettings,
+  rows: { sa: string | null; sb: string | null; la: string; lb: string; n: unknown }[],
+): RfmPreview {
+  const bump = (m: Record<string, number>, k: string | null, n: number) => {
+    if (k !== null) m[k] = (m[k] ?? 0) + n;
+  };
+  const cell = (cells: Map<string, TransitionCell>, from: string | null, to: string | null, n: number) => {
+    const key = `${from}>${to}`;
+    const c = cells.get(key) ?? { from, to, count: 0 };
+    c.count += n;
+    cells.set(key, c);
+  };
+  const out: RfmPreview = {
+    asOf,
+    settings,
+    current: { segments: {}, lifecycle: {} },
+    candidate: { segments: {}, lifecycle: {} },
+    changed: { segment: 0, lifecycle: 0, customers: 0 },
+    segmentMatrix: [],
+    lifecycleMatrix: [],
+  };
+  const seg = new Map<string, TransitionCell>();
+  const life = new Map<string, TransitionCell>();
+  for (const r of rows) {
+    const n = num(r.n);
+    bump(out.current.segments, r.sa, n);
+    bump(out.candidate.segments, r.sb, n);
+    bump(out.current.lifecycle, r.la, n);
+    bump(out.candidate.lifecycle, r.lb, n);
+    cell(seg, r.sa, r.sb, n);
+    cell(life, r.la, r.lb, n);
+    if (r.sa !== r.sb) out.changed.segment += n;
+    if (r.la !== r.lb) out.changed.lifecycle += n;
+    if (r.sa !== r.sb || r.la !== r.lb) out.changed.customers += n;
+  }
+  const order = (cells: Map<string, TransitionCell>) =>
+    [...cells.values()].sort((x, y) => `${x.from}>${x.to}`.localeCompare(`${y.from}>${y.to}`));
+  out.segmentMatrix = order(seg);
+  out.lifecycleMatrix = order(life);
+  return out;
 }

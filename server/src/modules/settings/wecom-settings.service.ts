@@ -46,9 +46,10 @@ export interface EffectiveWecom {
  * The WeCom app settings of the settings page. The environment wins: a field set by a WECOM_*
  * variable is shown with source `env` and cannot be changed here; other fields may be stored in
  * the `settings` table, secrets encrypted (SecretBox). `effective()` is env ?? database.
- * Today the WeCom client is built at start-up from the environment only (live mode requires the
- * WECOM_* variables; simulator mode uses the simulator's corp), so stored values are kept and
- * shown for the day they are needed, and `effective()` is what a client built from them would use.
+ * The WeCom client asks `effective()` before every call (app.ts wires it), so a corp id, secret or
+ * agent id saved here is used by the next call; fields neither source sets fall back to what the
+ * client was built with (the simulator's corp in simulator mode). The callback token and AES key
+ * are still read at start-up.
  */
 export class WecomSettingsService {
   constructor(

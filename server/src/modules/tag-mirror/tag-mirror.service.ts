@@ -6,6 +6,7 @@ import { WecomError } from "../../wecom/wecom-error.ts";
 import { FollowRelation } from "../customers/customer.entity.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import { Tag } from "../tags/tag.entity.ts";
+import { MIRROR_STATUS_SETTING, type MirrorStatus } from "./tag-mirror-status.ts";
 
 export const MIRROR_SETTING = "wecom.tagMirror";
 
@@ -49,7 +50,15 @@ export class TagMirrorService {
     });
     const report: MirrorReport = { tagsCreated: 0, relations: 0, marked: 0, failed: 0 };
     if (!setting.enabled) return report;
-    report.tagsCreated = await this.ensureCorpTags(setting);
+    const startedAt = this.clock.now();
+    // failed relations and the last error per WeCom tag id, for the tags page's mirror status
+    const failures = new Map<string, { failed: number; error: string }>();
+    try {
+      report.tagsCreated = await this.ensureCorpTags(setting);
+    } catch (err) {
+      if (err instanceof WecomError) await this.saveStatus(startedAt, report, failures, `${err.errcode} ${err.errmsg}`);
+      throw err;
+    }
     const owned = new Set(
       (
         await this.ds.getRepository(Tag).find({
@@ -102,11 +111,40 @@ export class TagMirrorService {
         } catch (err) {
           if (!(err instanceof WecomError)) throw err;
           report.failed++;
+          for (const id of [...add, ...remove])
+            failures.set(id, { failed: (failures.get(id)?.failed ?? 0) + 1, error: `${err.errcode} ${err.errmsg}` });
           this.log.warn({ relationId: r.id, errcode: err.errcode }, "mark_tag failed; the next run retries");
         }
       });
     }
+    if (!signal?.aborted) await this.saveStatus(startedAt, report, failures, null);
     return report;
+  }
+
+  /**
+   * Records the run for the tags page: per mirrored tag, the failures of this run and when it was
+   * last fully mirrored (kept from the run before when this one failed for it).
+   */
+  private async saveStatus(
+    startedAt: Date,
+    report: MirrorReport,
+    failures: Map<string, { failed: number; error: string }>,
+    error: string | null,
+  ): Promise<void> {
+    const before = await this.settings.get<MirrorStatus | null>(MIRROR_STATUS_SETTING, null);
+    const finishedAt = this.clock.now().toISOString();
+    const tags = await this.ds.getRepository(Tag).find({ where: { mirrorToWecom: true, deletedAt: IsNull() } });
+    const status: MirrorStatus = { startedAt: startedAt.toISOString(), finishedAt, error, report, tags: {} };
+    for (const t of tags) {
+      const failed = t.wecomTagId ? failures.get(t.wecomTagId) : undefined;
+      const ok = t.wecomTagId !== null && !failed && !error;
+      status.tags[t.id] = {
+        lastMirroredAt: ok ? finishedAt : (before?.tags[t.id]?.lastMirroredAt ?? null),
+        failed: failed?.failed ?? 0,
+        error: failed?.error ?? (t.wecomTagId ? null : error),
+      };
+    }
+    await this.settings.set(MIRROR_STATUS_SETTING, status, "tag-mirror");
   }
 
   /** Creates the owned group and any missing tags in WeCom; records their ids on our tags. */

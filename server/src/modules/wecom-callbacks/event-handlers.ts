@@ -24,6 +24,8 @@ export class WecomEventHandlers {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly welcome: WelcomeSender,
+    /** after a group's row or members changed (group tags follow membership) */
+    private readonly onGroupChanged: (chatId: string) => Promise<void> = async () => {},
   ) {}
 
   handle = async (e: Record<string, XmlValue>): Promise<void> => {
@@ -94,26 +96,32 @@ export class WecomEventHandlers {
   }
 
   private async chat(e: Record<string, XmlValue>): Promise<void> {
+    if (await this.writeChat(e)) await this.onGroupChanged(str(e.ChatId) ?? "");
+  }
+
+  /** Applies a change_external_chat event; false when nothing needed writing. */
+  private async writeChat(e: Record<string, XmlValue>): Promise<boolean> {
     const chatId = str(e.ChatId) ?? "";
     const type = str(e.ChangeType);
     if (type === "dismiss") {
       await new GroupWriter(this.ds.manager).dismiss(chatId, this.clock.now());
-      return;
+      return true;
     }
     const current = str(e.CurMemVer);
     if (type === "update" && current) {
       const local = await this.ds.getRepository(CustomerGroup).findOneBy({ chatId });
       const detail = str(e.UpdateDetail);
       const membersOnly = detail === "add_member" || detail === "del_member";
-      if (local && membersOnly && local.memberVersion === current) return; // already have that version
+      if (local && membersOnly && local.memberVersion === current) return false; // already have that version
     }
     try {
       const detail = await this.client.groupChatGet(chatId);
       await transactionWithRetry(this.ds, (em) => new GroupWriter(em).upsertGroup(detail, 0, this.clock.now()));
+      return true;
     } catch (err) {
       if (err instanceof WecomError && (err.errcode === 86003 || err.errcode === 90501)) {
         await new GroupWriter(this.ds.manager).dismiss(chatId, this.clock.now());
-        return;
+        return true;
       }
       throw err;
     }

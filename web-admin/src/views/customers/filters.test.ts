@@ -97,4 +97,13 @@ describe("customer filters", () => {
     const parsed = fromRouteQuery({ tagsAll: "5", tagsNone: "6" });
     expect([parsed.filters.tagMode, parsed.filters.tags]).toEqual(["all", [5]]);
   });
+
+  it("keeps the dashboard's day ranges from a link, dropping malformed days", () => {
+    const parsed = fromRouteQuery({ addedFrom: "2026-11-01", addedTo: "yesterday", boughtTo: "2026-11-07" });
+    expect([parsed.filters.added, parsed.filters.bought]).toEqual([
+      ["2026-11-01", null],
+      [null, "2026-11-07"],
+    ]);
+    expect(toRouteQuery(parsed)).toEqual({ addedFrom: "2026-11-01", boughtTo: "2026-11-07" });
+  });
 });

@@ -16,6 +16,13 @@ const TAG_PARAMS = { any: "tagsAny", all: "tagsAll", none: "tagsNone" } as const
 
 /** [min, max]; null is "no bound". */
 export type Range = [number | null, number | null];
+/** [from, to] business days "YYYY-MM-DD"; null is "open". Set by links (the dashboard), shown as chips. */
+export type DayRange = [string | null, string | null];
+export type DayRangeKey = "added" | "bought";
+export const DAY_RANGES: { key: DayRangeKey; from: "addedFrom" | "boughtFrom"; to: "addedTo" | "boughtTo" }[] = [
+  { key: "added", from: "addedFrom", to: "addedTo" },
+  { key: "bought", from: "boughtFrom", to: "boughtTo" },
+];
 
 /** The filter bar's model. Money is in yuan here and in cents in the query. */
 export interface CustomerFilters {
@@ -32,6 +39,8 @@ export interface CustomerFilters {
   recency: Range;
   frequency: Range;
   monetary: Range;
+  added: DayRange;
+  bought: DayRange;
 }
 
 export interface CustomerListState {
@@ -74,6 +83,8 @@ export function emptyFilters(): CustomerFilters {
     recency: range(),
     frequency: range(),
     monetary: range(),
+    added: [null, null],
+    bought: [null, null],
   };
 }
 
@@ -91,6 +102,10 @@ export function toListQuery(state: CustomerListState): CustomerListQuery {
     sort: state.sort,
   };
   query[TAG_PARAMS[f.tagMode]] = f.tags;
+  for (const { key, from, to } of DAY_RANGES) {
+    query[from] = f[key][0] ?? undefined;
+    query[to] = f[key][1] ?? undefined;
+  }
   for (const { key, min, max, cents } of RANGES) {
     const [lo, hi] = f[key].map((v) => (v === null ? undefined : cents ? Math.round(v * 100) : v));
     const swap = lo !== undefined && hi !== undefined && lo > hi;
@@ -144,6 +159,9 @@ export function fromRouteQuery(query: LocationQuery): CustomerListState {
     };
     filters[key] = [read(query[min]), read(query[max])];
   }
+  const day = (v: LocationQueryValue | LocationQueryValue[] | undefined) =>
+    /^\d{4}-\d{2}-\d{2}$/.test(first(v)) ? first(v) : null;
+  for (const { key, from, to } of DAY_RANGES) filters[key] = [day(query[from]), day(query[to])];
   const sort = oneOf(CUSTOMER_SORTS, [first(query.sort)])[0] ?? DEFAULT_SORT;
   const pageSize = int(query.pageSize, 1, 200) ?? DEFAULT_PAGE_SIZE;
   return { filters, page: int(query.page, 1) ?? 1, pageSize, sort };

@@ -15,6 +15,15 @@ vi.mock("@/api/tags", () => ({
   renameTag: vi.fn(),
   setTagMirror: vi.fn(async () => undefined),
   deleteTag: vi.fn(),
+  getTagMirrorStatus: vi.fn(async () => ({
+    lastRun: null,
+    tags: [
+      {
+        ...{ tagId: 10, state: "failed", wecomTagId: "et1", pendingRelations: 2, failedRelations: 1 },
+        ...{ lastMirroredAt: null, error: "40068 invalid tagid" },
+      },
+    ],
+  })),
 }));
 
 const groups: TagGroupView[] = [
@@ -68,5 +77,17 @@ describe("tags page", { timeout: 20_000 }, () => {
     expect(wrapper.find('[data-test="new-tag"]').exists()).toBe(false);
     expect(wrapper.find('[data-test="tag-group-manual:VIP"]').text()).not.toContain("重命名");
     expect(wrapper.find('[data-test="tag-mirror-10"]').classes()).toContain("is-disabled");
+  });
+
+  it("shows the WeCom mirror state of a mirrored tag", async () => {
+    groups[0]!.tags[0]!.mirrorToWecom = true;
+    try {
+      const wrapper = await mountAs("hq_operator");
+      expect(tagsApi.getTagMirrorStatus).toHaveBeenCalled();
+      expect(wrapper.find('[data-test="tag-mirror-state-10"]').text()).toBe("同步失败");
+      expect(wrapper.find('[data-test="tag-mirror-state-20"]').exists()).toBe(false);
+    } finally {
+      groups[0]!.tags[0]!.mirrorToWecom = false;
+    }
   });
 });

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { given } from "../support/given.ts";
+import type { HttpClient } from "../support/http-client.ts";
+import { startWecomTestServer, type WecomTestServer } from "../support/wecom-server.ts";
+import { testDialect } from "../support/test-db.ts";
+
+/**
+ * The WeCom app secret saved on the settings page is what the client uses for its next call
+ * (simulator mode, no WECOM_* variables): a JS-SDK signature needs a token, and the simulator
+ * accepts only its current secret.
+ */
+describe(`WeCom credentials from the settings page (${testDialect()})`, () => {
+  let s: WecomTestServer;
+  let admin: HttpClient;
+  let guide: HttpClient;
+  beforeAll(async () => {
+    s = await startWecomTestServer();
+    await s.services().sync.run("test");
+    await given(s.ds).user({ role: "hq_admin", username: "admin" });
+    admin = s.client();
+    expect((await admin.post("/api/v1/auth/login", { username: "admin", password: "correct-horse-9" })).status).toBe(
+      200,
+    );
+    guide = s.client();
+    expect((await guide.post("/api/v1/sidebar/dev/login", { userid: "li.na" })).status).toBe(200);
+  });
+  afterAll(() => s.stop());
+
+  const sign = () => guide.post("/api/v1/sidebar/jssdk/config-signature", { url: "https://siyu.example.com/sidebar/" });
+  const tokenCalls = () => s.sim.state.calls.filter((c) => c.api === "gettoken");
+  const setSecret = async (secret: string | null) =>
+    expect((await admin.request("PUT", "/api/v1/settings/wecom", { secret })).status).toBe(200);
+
+  it("uses a new secret for the next call, with a token of its own", async () => {
+    expect((await sign()).status).toBe(200);
+    const before = tokenCalls().length;
+    expect((await sign()).status).toBe(200); // cached token and ticket: no new gettoken
+    expect(tokenCalls().length).toBe(before);
+
+    // the admin resets the secret in WeCom and pastes the new one into the settings page
+    s.sim.state.corp.secret = "rotated-secret-0123456789";
+    await setSecret("rotated-secret-0123456789");
+    expect((await sign()).status).toBe(200);
+    expect(tokenCalls().slice(before)).toEqual([expect.objectContaining({ errcode: 0 })]);
+  });
+
+  it("fails with a wrong secret, and recovers when it is put right", async () => {
+    await setSecret("not-the-secret");
+    expect((await sign()).status).toBeGreaterThanOrEqual(500);
+    expect(tokenCalls().at(-1)).toMatchObject({ errcode: 40001 });
+    await setSecret("rotated-secret-0123456789");
+    expect((await sign()).status).toBe(200);
+    expect(tokenCalls().at(-1)).toMatchObject({ errcode: 0 });
+  });
+
+  it("falls back to the start-up secret when the stored one is cleared", async () => {
+    s.sim.state.corp.secret = "sim-secret-for-tests";
+    await setSecret(null);
+    expect((await sign()).status).toBe(200);
+    expect(tokenCalls().at(-1)).toMatchObject({ errcode: 0 });
+  });
+});
