@@ -3,7 +3,7 @@ import type { DataSource } from "typeorm";
 import { migrate, openDatabase } from "../../server/src/db/database.ts";
 import { JobRunner } from "../../server/src/jobs/job-runner.ts";
 import { JobLease } from "../../server/src/jobs/job-lease.entity.ts";
-import { fixedClock } from "../../server/src/platform/clock.ts";
+import { fixedClock, systemClock } from "../../server/src/platform/clock.ts";
 import { createLogger } from "../../server/src/platform/logger.ts";
 import { createTestDatabase, testDialect, type TestDatabase } from "../support/test-db.ts";
 
@@ -52,6 +52,34 @@ describe(`job leases on ${testDialect()}`, () => {
     expect(runs).toBe(2);
     const lease = await a.getRepository(JobLease).findOneByOrFail({ name: "nightly" });
     expect(lease).toMatchObject({ owner: "two", lastStatus: "ok", runCount: 2, leaseUntil: null });
+  });
+
+  it("two instances with running cron timers run each slot once", async () => {
+    // every second on both instances; slots are minutes, so within a minute only the first tick runs
+    const slots: string[] = [];
+    const job = {
+      name: "every-second",
+      schedule: "* * * * * *",
+      leaseMs: 60_000,
+      run: async (ctx: { slot: string }) => {
+        slots.push(ctx.slot);
+      },
+    };
+    const runners = [new JobRunner(a, systemClock, log, "one"), new JobRunner(b, systemClock, log, "two")];
+    for (const r of runners) {
+      r.register(job);
+      r.start();
+    }
+    try {
+      for (let i = 0; i < 400 && slots.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 2_200)); // both instances tick at least twice more
+    } finally {
+      await Promise.all(runners.map((r) => r.stop()));
+    }
+    expect(slots.length).toBeGreaterThan(0);
+    expect(slots.length).toBe(new Set(slots).size);
+    const lease = await a.getRepository(JobLease).findOneByOrFail({ name: "every-second" });
+    expect(lease.runCount).toBe(slots.length);
   });
 
   it("a crashed holder's slot is taken over once its lease expires", async () => {

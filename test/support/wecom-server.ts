@@ -22,7 +22,7 @@ export interface WecomTestServer extends TestServer {
 
 /** The real server wired to a WeCom simulator over HTTP, with callbacks pointed back at it. */
 export async function startWecomTestServer(
-  opts: { seed?: SimCorpSeed; clock?: Clock; db?: TestDatabase; nonce?: () => string } = {},
+  opts: { seed?: SimCorpSeed; clock?: Clock; db?: TestDatabase; nonce?: () => string; clientTimeoutMs?: number } = {},
 ): Promise<WecomTestServer> {
   const seed = opts.seed ?? smallCorpSeed();
   const sim = createWecomSimulator(seed);
@@ -33,7 +33,7 @@ export async function startWecomTestServer(
     secret: seed.secret,
     agentId: seed.agentId,
     sleep: () => Promise.resolve(),
-    timeoutMs: 2_000,
+    timeoutMs: opts.clientTimeoutMs ?? 2_000,
   });
   const server = await startTestServer({
     clock: opts.clock,

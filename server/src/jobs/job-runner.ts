@@ -95,6 +95,11 @@ export class JobRunner {
     return this.jobs.has(name);
   }
 
+  /** The registered jobs' names (admin status, tests). */
+  names(): string[] {
+    return [...this.jobs.keys()];
+  }
+
   /** Runs the job for a schedule slot if this instance wins the claim for it. */
   async runSlot(name: string, slot: string): Promise<RunOutcome> {
     const job = this.jobs.get(name);

@@ -13,6 +13,11 @@ export interface FaultControl {
   /** the next `times` calls to `api` wait `ms` (real time) before answering */
   slowNext(api: string, ms: number, times?: number): void;
   /**
+   * the next `times` calls to `api` are carried out, then their answer waits `ms` (real time): a
+   * caller that times out cannot tell whether WeCom did the work
+   */
+  slowAnswerNext(api: string, ms: number, times?: number): void;
+  /**
    * For templates younger than `windowMs` (simulator clock) get_groupmsg_task and
    * get_groupmsg_send_result each answer 41063 once per msgid; 0 switches it off (the default).
    */
@@ -29,6 +34,8 @@ interface Rule<T> {
 
 export interface FaultOutcome {
   delayMs: number;
+  /** wait after the call was carried out, before answering */
+  answerDelayMs: number;
   httpStatus?: number;
   errcode?: number;
 }
@@ -37,6 +44,7 @@ export class Faults implements FaultControl {
   private errors: Rule<number>[] = [];
   private httpErrors: Rule<number>[] = [];
   private slows: Rule<number>[] = [];
+  private slowAnswers: Rule<number>[] = [];
   private dispatchWindowMs = 0;
   private dispatchAnswered = new Set<string>();
 
@@ -58,6 +66,10 @@ export class Faults implements FaultControl {
     this.slows.push({ api, left: times, value: ms });
   }
 
+  slowAnswerNext(api: string, ms: number, times = 1): void {
+    this.slowAnswers.push({ api, left: times, value: ms });
+  }
+
   dispatching(windowMs = 2000): void {
     this.dispatchWindowMs = windowMs;
   }
@@ -66,6 +78,7 @@ export class Faults implements FaultControl {
     this.errors = [];
     this.httpErrors = [];
     this.slows = [];
+    this.slowAnswers = [];
     this.dispatchWindowMs = 0;
     this.dispatchAnswered.clear();
   }
@@ -73,9 +86,10 @@ export class Faults implements FaultControl {
   /** Consumes what applies to this call. An HTTP error wins over an errcode; both may be delayed. */
   take(api: string): FaultOutcome {
     const delayMs = take(this.slows, api) ?? 0;
+    const answerDelayMs = take(this.slowAnswers, api) ?? 0;
     const httpStatus = take(this.httpErrors, api);
-    if (httpStatus !== undefined) return { delayMs, httpStatus };
-    return { delayMs, errcode: take(this.errors, api) };
+    if (httpStatus !== undefined) return { delayMs, answerDelayMs, httpStatus };
+    return { delayMs, answerDelayMs, errcode: take(this.errors, api) };
   }
 
   /** True when this query of a young template should answer 41063 (once per msgid and API). */

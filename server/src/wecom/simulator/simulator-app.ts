@@ -66,6 +66,7 @@ export function createSimulatorApp({ state, faults, now, routes }: SimulatorAppD
       result = { errcode: err.errcode, errmsg: errmsgFor(err.errcode, err.errmsg), ...err.extra };
     }
     state.calls.push({ api, at: now(), errcode: result.errcode as number, status: 200 });
+    if (fault.answerDelayMs) await sleep(fault.answerDelayMs);
     ctx.status = 200;
     ctx.type = "application/json";
     ctx.body = JSON.stringify(result);
