@@ -47,44 +47,48 @@ export class SidebarWorkService {
 
   async customerPage(staffId: number, externalUserid: string) {
     const id = await this.followedCustomer(staffId, externalUserid);
-    const [c] = await this.ds.query(
-      `SELECT c.id, c.external_userid, c.name, c.avatar, c.gender, f.remark, f.added_at, f.state,
+    const since = sqlTime(new Date(this.clock.now().getTime() - ORDER_WINDOW_DAYS * 86_400_000));
+    // one customer's facts are independent reads: side by side, the page waits for the slowest only
+    const [[c], [last], [window], groups, tags, notes, outreach, pendingTargets] = await Promise.all([
+      this.ds.query(
+        `SELECT c.id, c.external_userid, c.name, c.avatar, c.gender, f.remark, f.added_at, f.state,
               r.segment, r.lifecycle, r.r_score, r.f_score, r.m_score, r.recency_days, r.frequency, r.monetary_cents, r.last_paid_at
          FROM customers c JOIN follow_relations f ON f.customer_id = c.id AND f.staff_id = ?
          LEFT JOIN customer_rfm r ON r.customer_id = c.id WHERE c.id = ?`,
-      [staffId, id],
-    );
-    const [last] = await this.ds.query(
-      `SELECT order_no, paid_at, amount_cents - refund_cents AS net, store_code FROM orders
+        [staffId, id],
+      ),
+      this.ds.query(
+        `SELECT order_no, paid_at, amount_cents - refund_cents AS net, store_code FROM orders
         WHERE customer_id = ? AND status = 'paid' ORDER BY paid_at DESC LIMIT 1`,
-      [id],
-    );
-    const since = sqlTime(new Date(this.clock.now().getTime() - ORDER_WINDOW_DAYS * 86_400_000));
-    const [window] = await this.ds.query(
-      `SELECT COUNT(*) AS n, COALESCE(SUM(amount_cents - refund_cents), 0) AS net FROM orders
+        [id],
+      ),
+      this.ds.query(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(amount_cents - refund_cents), 0) AS net FROM orders
         WHERE customer_id = ? AND status = 'paid' AND amount_cents - refund_cents > 0 AND paid_at > ?`,
-      [id, since],
-    );
-    const groups = await this.ds.query(
-      `SELECT g.chat_id, g.name FROM group_members m JOIN customer_groups g ON g.id = m.group_id
+        [id, since],
+      ),
+      this.ds.query(
+        `SELECT g.chat_id, g.name FROM group_members m JOIN customer_groups g ON g.id = m.group_id
         WHERE m.customer_id = ? AND m.left_at IS NULL AND g.status = 'active' ORDER BY g.name`,
-      [id],
-    );
-    const tags = await this.ds.query(
-      `SELECT t.id, t.name, t.source FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+        [id],
+      ),
+      this.ds.query(
+        `SELECT t.id, t.name, t.source FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
         WHERE ct.customer_id = ? AND t.deleted_at IS NULL ORDER BY t.group_id, t.sort, t.id`,
-      [id],
-    );
-    const notes = await this.ds.query(
-      `SELECT n.id, n.body, n.created_at, s.name AS author FROM customer_notes n LEFT JOIN staff s ON s.id = n.staff_id
+        [id],
+      ),
+      this.ds.query(
+        `SELECT n.id, n.body, n.created_at, s.name AS author FROM customer_notes n LEFT JOIN staff s ON s.id = n.staff_id
         WHERE n.customer_id = ? ORDER BY n.id DESC LIMIT 20`,
-      [id],
-    );
-    const outreach = await this.ds.query(
-      `SELECT t.status, t.sent_at, t.reason, ca.name AS campaign, ca.channel FROM targets t JOIN campaigns ca ON ca.id = t.campaign_id
+        [id],
+      ),
+      this.ds.query(
+        `SELECT t.status, t.sent_at, t.reason, ca.name AS campaign, ca.channel FROM targets t JOIN campaigns ca ON ca.id = t.campaign_id
         WHERE t.customer_id = ? AND t.is_control = 0 ORDER BY t.id DESC LIMIT 10`,
-      [id],
-    );
+        [id],
+      ),
+      this.pendingTargets(staffId, { customerId: id }),
+    ]);
     return {
       customer: {
         id,
@@ -141,7 +145,7 @@ export class SidebarWorkService {
         sentAt: iso(o.sent_at),
         reason: o.reason,
       })),
-      pendingTargets: await this.pendingTargets(staffId, { customerId: id }),
+      pendingTargets,
     };
   }
 
