@@ -5,6 +5,7 @@ import type { UserView } from "../../server/src/modules/auth/auth.schemas.ts";
 import { customerListQuery } from "../../server/src/modules/customers/customers.schemas.ts";
 import { CustomersService, TOTAL_CAP } from "../../server/src/modules/customers/customers.service.ts";
 import { CustomerTag } from "../../server/src/modules/tags/tag.entity.ts";
+import { CustomerRfm } from "../../server/src/modules/rfm/rfm.entity.ts";
 import { given } from "../support/given.ts";
 import { createTestDatabase, testDialect, type TestDatabase } from "../support/test-db.ts";
 
@@ -139,5 +140,48 @@ describe(`customer list count and semi-join filters (${testDialect()})`, () => {
       expect(general.items.map((c) => c.id).sort((a, b) => a - b)).toEqual(holders);
     }
     expect(await list(4, {})).toMatchObject({ total: 4, totalCapped: true });
+  });
+
+  it("lists a segment with score bounds inside a store the same whichever table drives", async () => {
+    const g = given(ds);
+    const store = await g.store();
+    const staff = await g.staff({ storeIds: [store.id] });
+    const now = new Date();
+    const expected: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const c = await g.customer({ name: `分层${i}` });
+      const segment = i % 2 === 0 ? "important_value" : "general_keep";
+      const rScore = (i % 5) + 1;
+      await ds.getRepository(CustomerRfm).insert({
+        customerId: c.id,
+        computationId: 1,
+        recencyDays: 10,
+        frequency: 2,
+        monetaryCents: 10_000,
+        rScore,
+        fScore: 3,
+        mScore: 3,
+        segment,
+        lifecycle: "active",
+        firstPaidAt: now,
+        lastPaidAt: now,
+        updatedAt: now,
+      });
+      const followed = i !== 4;
+      if (followed) await g.follow(c.id, staff.id);
+      if (followed && segment === "important_value" && rScore >= 3) expected.push(c.id);
+    }
+    const q = { segment: "important_value", rMin: "3", store: String(store.id), pageSize: "2" };
+    const manager: UserView = { ...hq, role: "store_manager", storeIds: [store.id] };
+    for (const user of [hq, manager]) {
+      const first = await new CustomersService(ds).list(customerListQuery.parse(q), user);
+      expect(first).toMatchObject({ total: expected.length, totalCapped: false });
+      expect(first.items.map((c) => c.id)).toEqual([...expected].reverse().slice(0, 2));
+      const all = await new CustomersService(ds).list(
+        customerListQuery.parse({ ...q, pageSize: "50", sort: "id" }),
+        user,
+      );
+      expect(all.items.map((c) => c.id)).toEqual(expected);
+    }
   });
 });

@@ -54,11 +54,13 @@ export class CustomersService {
    * planners run once as a set: right for counting and for sparse matches. `probe` writes them as a
    * correlated count per customer, so that a newest-first page reads customers by primary key and
    * stops at the page's last match: right when matches are dense among the newest customers.
+   * `lookup` builds each set once and looks customers up in it while another condition's index
+   * drives the reading: right when a figure (segment, scores, spend) narrows the customers first.
    */
   where(
     q: Partial<CustomerListQuery>,
     user?: UserView,
-    form: "set" | "probe" = "set",
+    form: "set" | "probe" | "lookup" = "set",
   ): { sql: string; params: unknown[] } {
     const conds: string[] = [];
     const params: unknown[] = [];
@@ -66,17 +68,20 @@ export class CustomersService {
       conds.push(sql);
       params.push(...p);
     };
-    /** `c.id` among `col` of `from … where`. */
-    const member = (col: string, from: string, where: string, ...p: unknown[]) =>
-      form === "set"
+    /** `c.id` among `col` of `from … where`; a `small` set (one guide's customers) always drives as a set. */
+    const member = (col: string, from: string, where: string, p: unknown[], small = false) =>
+      form === "set" || (form === "lookup" && small)
         ? add(`c.id IN (SELECT ${col} FROM ${from} WHERE ${where})`, ...p)
-        : add(`(SELECT COUNT(*) FROM ${from} WHERE ${col} = c.id AND ${where}) > 0`, ...p);
+        : form === "lookup"
+          ? // not a top-level IN, so not turned into a semi-join: built once, then looked up per row
+            add(`(c.id IN (SELECT ${col} FROM ${from} WHERE ${where})) = 1`, ...p)
+          : add(`(SELECT COUNT(*) FROM ${from} WHERE ${col} = c.id AND ${where}) > 0`, ...p);
     const inStores = (stores: number[]) =>
       member(
         "f.customer_id",
         "follow_relations f JOIN staff_stores ss ON ss.staff_id = f.staff_id",
         `ss.store_id IN (${placeholders(stores.length)}) AND f.status = 'active'`,
-        ...stores,
+        stores,
       );
     if (user?.role === "store_manager") inStores(user.storeIds.length ? user.storeIds : [0]);
     if (q.store?.length) inStores(q.store);
@@ -85,16 +90,17 @@ export class CustomersService {
         "f.customer_id",
         "follow_relations f JOIN staff s ON s.id = f.staff_id",
         `s.userid IN (${placeholders(q.owner.length)}) AND f.status = 'active'`,
-        ...q.owner,
+        q.owner,
+        true,
       );
     if (q.tagsAny?.length)
-      member("ct.customer_id", "customer_tags ct", `ct.tag_id IN (${placeholders(q.tagsAny.length)})`, ...q.tagsAny);
+      member("ct.customer_id", "customer_tags ct", `ct.tag_id IN (${placeholders(q.tagsAny.length)})`, q.tagsAny);
     if (q.tagsAll?.length) {
       const all = [...new Set(q.tagsAll)];
       // one semi-join per tag lets the database start from the rarest tag and probe the others by
       // primary key; past a handful of tags one grouped subquery keeps the join count bounded
-      if (all.length <= 8 || form === "probe")
-        for (const tagId of all) member("ct.customer_id", "customer_tags ct", "ct.tag_id = ?", tagId);
+      if (all.length <= 8 || form !== "set")
+        for (const tagId of all) member("ct.customer_id", "customer_tags ct", "ct.tag_id = ?", [tagId]);
       else
         add(
           `c.id IN (SELECT ct.customer_id FROM customer_tags ct WHERE ct.tag_id IN (${placeholders(all.length)})
@@ -158,9 +164,7 @@ export class CustomersService {
         `o.status = 'paid' AND o.amount_cents - o.refund_cents > 0 AND o.paid_at >= ? AND o.paid_at < ?${
           scoped ? ` AND o.store_id IN (${placeholders(stores.length)})` : ""
         }`,
-        from,
-        to,
-        ...stores,
+        [from, to, ...stores],
       );
     }
     if (q.q) {
@@ -182,7 +186,10 @@ export class CustomersService {
   async list(q: CustomerListQuery, user: UserView): Promise<Paged<CustomerListItem>> {
     const w = this.where(q, user);
     const tagsOnly = this.tagAnyOnly(q, user, w);
-    const set = this.plan(q, w);
+    let set = this.plan(q, w);
+    // figures and memberships together: the figures' indexes drive, the memberships are looked up
+    if (set.id === "r.customer_id" && this.where(q, user, "probe").sql !== w.sql)
+      set = this.plan(q, this.where(q, user, "lookup"));
     // counting stops past TOTAL_CAP: an exact count of a broad filter at a million customers costs
     // a scan per request, while "10,000+" is all a paged table needs (segments count exactly).
     // The count and the page do not depend on each other: they run side by side.

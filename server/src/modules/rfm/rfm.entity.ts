@@ -21,6 +21,7 @@ export class RfmComputation {
 @Index("IDX_customer_rfm_lifecycle", ["lifecycle"])
 @Index("IDX_customer_rfm_scores", ["rScore", "fScore", "mScore"])
 @Index("IDX_customer_rfm_monetary", ["monetaryCents"])
+@Index("IDX_customer_rfm_segment_scores", ["segment", "rScore", "fScore", "mScore"])
 export class CustomerRfm {
   @IntColumn({ primary: true }) customerId: number;
   @IntColumn() computationId: number;
