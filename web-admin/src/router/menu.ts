@@ -33,6 +33,7 @@ export const menuItems: MenuItem[] = [
   { path: "/automations", title: "automations" },
   { path: "/groups", title: "groups" },
   { path: "/group-sops", title: "groupSops" },
+  { path: "/groups/bot", title: "groupBot" },
   { path: "/imports", title: "imports", roles: HQ_ROLES },
   { path: "/wecom/sync", title: "wecomSync", roles: HQ_ROLES },
   { path: "/stores", title: "stores" },

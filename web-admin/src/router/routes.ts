@@ -106,6 +106,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: "groups" },
       },
       {
+        path: "groups/bot",
+        name: "group-bot",
+        component: () => import("@/views/bot/index.vue"),
+        meta: { title: "groupBot" },
+      },
+      {
         path: "automations",
         name: "automations",
         component: () => import("@/views/automations/index.vue"),
