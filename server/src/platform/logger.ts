@@ -22,6 +22,25 @@ const REDACT = [
   "headers.cookie",
   "req.headers.authorization",
   "req.headers.cookie",
+  // the password change, the WeCom settings page and the config carry these
+  "currentPassword",
+  "*.currentPassword",
+  "newPassword",
+  "*.newPassword",
+  "callbackToken",
+  "*.callbackToken",
+  "callbackAesKey",
+  "*.callbackAesKey",
+  "encodingAesKey",
+  "*.encodingAesKey",
+  "sessionSecret",
+  "*.sessionSecret",
+  "secretsKey",
+  "*.secretsKey",
+  "cookie",
+  "*.cookie",
+  'headers["set-cookie"]',
+  'res.headers["set-cookie"]',
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

@@ -19,7 +19,8 @@ export function checkTemplate(text: string, field: string): MaterialVariable[] {
   const used: MaterialVariable[] = [];
   for (const m of text.matchAll(TOKEN)) {
     const name = m[1]!;
-    if (!(name in MATERIAL_VARIABLES))
+    // own keys only: `in` would let {{constructor}} or {{__proto__}} through to the renderer
+    if (!Object.hasOwn(MATERIAL_VARIABLES, name))
       throw new ValidationError(`Unknown variable {{${name}}}`, [
         { field, reason: `unknown variable {{${name}}}; known: ${Object.keys(MATERIAL_VARIABLES).join(", ")}` },
       ]);
@@ -34,7 +35,9 @@ export function checkTemplate(text: string, field: string): MaterialVariable[] {
  * customer's name or remark cannot change the message's structure.
  */
 export function renderTemplate(text: string, ctx: RenderContext): string {
-  return text.replace(TOKEN, (_, name: string) => clean(ctx[name as MaterialVariable] ?? ""));
+  return text.replace(TOKEN, (_, name: string) =>
+    clean((Object.hasOwn(ctx, name) ? ctx[name as MaterialVariable] : null) ?? ""),
+  );
 }
 
 // control characters, DEL and the Unicode line separators

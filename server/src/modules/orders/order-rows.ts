@@ -143,7 +143,11 @@ export function parseOrderJson(
     return { ok: false, problems: [{ field: "(item)", reason: "must be an object" }] };
   const unknown = Object.keys(item)
     .filter((k) => !(ORDER_JSON_FIELDS as readonly string[]).includes(k))
-    .map((k) => ({ field: k, reason: MISNAMED[k] ?? "is not a field of an order" }));
+    // own keys only: an item's "toString" or "constructor" key must not find Object.prototype's
+    .map((k) => ({
+      field: k,
+      reason: (Object.hasOwn(MISNAMED, k) ? MISNAMED[k] : undefined) ?? "is not a field of an order",
+    }));
   const r = jsonSchema.safeParse(item);
   const problems = r.success
     ? []
