@@ -1,60 +1,27 @@
 import { http } from "./http";
 import type { DashboardSummary, LifecycleStage, SegmentKey } from "./types";
 
-// Mirrors server/src/modules/dashboard/dashboard.schemas.ts.
-export interface DashboardPeriod {
-  /** "YYYY-MM-DD", China days, both included */
-  from: string;
-  to: string;
-  days: number;
-}
+// Response shapes are the server's own (type-only: nothing of the server reaches the bundle),
+// with stage and segment narrowed to the keys the pages translate.
+export type {
+  GroupActivitySeries,
+  Kpi,
+  StaffRate,
+  TaskTrendDay,
+} from "../../../server/src/modules/dashboard/dashboard.schemas";
+import type {
+  DashboardOverview as ServerOverview,
+  Period,
+} from "../../../server/src/modules/dashboard/dashboard.schemas";
 
-export interface Kpi {
-  value: number;
-  previous: number;
-}
-
-export type KpiKey = "customers" | "newCustomers" | "activeCustomers" | "orders" | "revenueCents";
-
-export interface TaskTrendDay {
-  day: string;
-  targets: number;
-  completed: number;
-  sent: number;
-  converted: number;
-}
-
-export interface GroupActivitySeries {
-  source: "bot" | "wecom";
-  days: { day: string; messages: number; activeMembers: number }[];
-}
-
-export interface StaffRate {
-  staffId: number;
-  userid: string;
-  name: string;
-  targets: number;
-  sent: number;
-  converted: number;
-  completionRate: number;
-  conversionRate: number;
-}
-
-export interface StaffRanking {
-  top: StaffRate[];
-  bottom: StaffRate[];
-}
-
-export interface DashboardOverview {
-  period: DashboardPeriod;
-  previous: DashboardPeriod;
-  kpis: Record<KpiKey, Kpi>;
+/** "YYYY-MM-DD", China days, both included */
+export type DashboardPeriod = Period;
+export type KpiKey = keyof ServerOverview["kpis"];
+export type StaffRanking = ServerOverview["staff"]["byCompletion"];
+export type DashboardOverview = Omit<ServerOverview, "lifecycle" | "segments"> & {
   lifecycle: { stage: LifecycleStage; count: number }[];
   segments: { key: SegmentKey; count: number }[];
-  taskTrend: TaskTrendDay[];
-  groupActivity: GroupActivitySeries[];
-  staff: { byCompletion: StaffRanking; byConversion: StaffRanking };
-}
+};
 
 export function getDashboardSummary(signal?: AbortSignal): Promise<DashboardSummary> {
   return http.get<DashboardSummary>("/api/v1/dashboard/summary", { signal });

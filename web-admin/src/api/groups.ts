@@ -1,6 +1,24 @@
 import { http, type QueryValue } from "./http";
 
-// Mirrors server/src/modules/groups/groups.schemas.ts (the response shapes there).
+// Response shapes are the server's own (type-only import: nothing of the server reaches the bundle).
+export type {
+  AlertListResponse,
+  GroupAlertView,
+  GroupCampaignView,
+  GroupHealthView,
+  GroupListItem,
+  GroupListResponse,
+  GroupMemberView,
+  GroupOwnerView,
+  GroupTrend,
+  WecomOwnerSummary,
+} from "../../../server/src/modules/groups/groups.schemas";
+import type {
+  AlertListResponse,
+  GroupAlertView,
+  GroupDetailResponse,
+  GroupListResponse,
+} from "../../../server/src/modules/groups/groups.schemas";
 
 export const HEALTH_BANDS = ["good", "fair", "poor", "none"] as const;
 export type HealthFilter = (typeof HEALTH_BANDS)[number];
@@ -32,156 +50,9 @@ export interface GroupListQuery {
   sort?: GroupSort;
 }
 
-export interface GroupHealthView {
-  score: number;
-  band: HealthBand;
-  activity: number;
-  growth: number;
-  churn: number;
-  members7dAgo: number;
-  members30dAgo: number;
-  joins30d: number;
-  leaves7d: number;
-  leaves30d: number;
-  computedAt: string;
-}
-
-export interface GroupOwnerView {
-  userid: string;
-  staffId: number | null;
-  name: string | null;
-}
-
-export interface GroupListItem {
-  id: number;
-  chatId: string;
-  name: string;
-  status: "active" | "dismissed";
-  owner: GroupOwnerView;
-  members: number;
-  activeMembers7d: number;
-  activeMembers30d: number;
-  messages7d: number;
-  messages30d: number;
-  health: GroupHealthView | null;
-  openAlerts: number;
-}
-
-export interface WecomOwnerSummary {
-  source: "wecom";
-  ownerUserid: string;
-  ownerName: string | null;
-  latestDay: string | null;
-  chatTotal: number;
-  memberTotal: number;
-  msgTotal7d: number;
-  msgTotal30d: number;
-  newMemberCnt30d: number;
-}
-
-export interface GroupListResponse {
-  items: GroupListItem[];
-  page: number;
-  pageSize: number;
-  total: number;
-  windows: { from7d: string; from30d: string; to: string };
-  wecom: WecomOwnerSummary[];
-}
-
-export interface GroupMemberView {
-  id: number;
-  memberId: string;
-  memberType: number;
-  name: string | null;
-  groupNickname: string | null;
-  customerId: number | null;
-  staffId: number | null;
-  isAdmin: boolean;
-  joinedAt: string | null;
-  leftAt: string | null;
-  lastMessageAt: string | null;
-  messageCount: number;
-}
-
-export interface GroupAlertView {
-  id: number;
-  groupId: number;
-  groupName: string;
-  chatId: string;
-  ownerUserid: string;
-  ownerName: string | null;
-  kind: AlertKind;
-  period: string;
-  status: "open" | "resolved";
-  notifiedAt: string | null;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-  createdAt: string;
-}
-
-export interface GroupCampaignView {
-  id: number;
-  name: string;
-  status: string;
-  startAt: string;
-  deadlineAt: string;
-  targetStatus: string;
-  sentAt: string | null;
-}
-
 export type Series = (number | null)[];
 
-export interface GroupTrend {
-  from: string;
-  to: string;
-  days: string[];
-  bot: { source: "bot"; messages: Series; activeMembers: Series; joins: Series; leaves: Series; memberTotal: Series };
-  wecom: {
-    source: "wecom";
-    scope: "owner";
-    ownerUserid: string;
-    msgTotal: Series;
-    memberHasMsg: Series;
-    newMemberCnt: Series;
-    memberTotal: Series;
-    chatTotal: Series;
-  };
-}
-
-export interface GroupDetail {
-  group: {
-    id: number;
-    chatId: string;
-    name: string;
-    status: "active" | "dismissed";
-    notice: string | null;
-    owner: GroupOwnerView;
-    stores: { id: number; name: string }[];
-    memberCount: number;
-    wecomCreatedAt: string | null;
-    syncedAt: string | null;
-    dismissedAt: string | null;
-  };
-  summary: {
-    members: number;
-    activeMembers7d: number;
-    activeMembers30d: number;
-    messages7d: number;
-    messages30d: number;
-  };
-  health: GroupHealthView | null;
-  trend: GroupTrend;
-  members: GroupMemberView[];
-  alerts: GroupAlertView[];
-  campaigns: GroupCampaignView[];
-}
-
-export interface AlertListResponse {
-  items: GroupAlertView[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type GroupDetail = GroupDetailResponse;
 
 const listParam = (v: (string | number)[] | undefined): QueryValue => (v && v.length ? v.join(",") : undefined);
 
