@@ -294,7 +294,7 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   // WeCom secrets stored by the settings page are encrypted under SECRETS_KEY (tests without one: per process)
   const secretBox = new SecretBox(config.secretsKey ?? randomBytes(32).toString("hex"));
-  const wecomSettings = new WecomSettingsService(ds, settings, secretBox, config, audit, publicUrl);
+  const wecomSettings = new WecomSettingsService(ds, settings, secretBox, config, audit, publicUrl, clock);
   // the WeCom client reads its corp id, secret and agent id at call time: env first, else the settings page
   deps.wecom?.client.setCredentialSource(() => wecomSettings.effective());
   apiRoutes.push(settingsRoutes(wecomSettings));

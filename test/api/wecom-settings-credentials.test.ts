@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixedClock } from "../../server/src/platform/clock.ts";
+import { WECOM_SETTING } from "../../server/src/modules/settings/wecom-settings.service.ts";
 import { given } from "../support/given.ts";
 import type { HttpClient } from "../support/http-client.ts";
 import { startWecomTestServer, type WecomTestServer } from "../support/wecom-server.ts";
@@ -13,8 +15,9 @@ describe(`WeCom credentials from the settings page (${testDialect()})`, () => {
   let s: WecomTestServer;
   let admin: HttpClient;
   let guide: HttpClient;
+  const clock = fixedClock(new Date());
   beforeAll(async () => {
-    s = await startWecomTestServer();
+    s = await startWecomTestServer({ clock });
     await s.services().sync.run("test");
     await given(s.ds).user({ role: "hq_admin", username: "admin" });
     admin = s.client();
@@ -58,5 +61,20 @@ describe(`WeCom credentials from the settings page (${testDialect()})`, () => {
     await setSecret(null);
     expect((await sign()).status).toBe(200);
     expect(tokenCalls().at(-1)).toMatchObject({ errcode: 0 });
+  });
+
+  it("reads the stored settings at most every few seconds, and sees another instance's change after that", async () => {
+    const settings = s.app.services.wecomSettings;
+    const first = await settings.effective();
+    // another instance stores a new corp id: this one keeps its read for the TTL, then reads again
+    const [row] = await s.ds.query("SELECT value FROM settings WHERE name = ?", [WECOM_SETTING]);
+    const stored = {
+      ...(typeof row?.value === "string" ? JSON.parse(row.value) : (row?.value ?? {})),
+      corpId: "wwOtherInstance",
+    };
+    await s.ds.query("UPDATE settings SET value = ? WHERE name = ?", [JSON.stringify(stored), WECOM_SETTING]);
+    expect((await settings.effective()).corpId).toBe(first.corpId);
+    clock.advance(5_000);
+    expect((await settings.effective()).corpId).toBe("wwOtherInstance");
   });
 });

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { systemClock, type Clock } from "../../platform/clock.ts";
 import type { Config } from "../../config/config.ts";
 import { ValidationError } from "../../http/errors.ts";
 import { parseInput } from "../../http/validate.ts";
@@ -59,7 +60,12 @@ export class WecomSettingsService {
     private readonly config: Config,
     private readonly audit: AuditService,
     private readonly publicUrl: string,
+    private readonly clock: Clock = systemClock,
   ) {}
+
+  /** effective() read at most this often: the WeCom client asks before every call */
+  private static readonly TTL_MS = 5_000;
+  private cached: { at: number; value: EffectiveWecom } | null = null;
 
   async view(): Promise<WecomSettingsView> {
     const row = await this.ds.getRepository(Setting).findOneBy({ name: WECOM_SETTING });
@@ -116,6 +122,7 @@ export class WecomSettingsService {
     }
     if (changed.length) {
       await this.settings.set(WECOM_SETTING, stored, actor.username);
+      this.cached = null; // this instance uses the change at once; others within the TTL
       await this.audit.record(
         actor,
         "settings.wecom.update",
@@ -129,8 +136,19 @@ export class WecomSettingsService {
     return this.view();
   }
 
-  /** The values in effect: the environment, else the settings page (decrypted). */
+  /**
+   * The values in effect: the environment, else the settings page (decrypted). Kept for a few
+   * seconds, so that a sync's thousands of calls do not each read and decrypt the settings.
+   */
   async effective(): Promise<EffectiveWecom> {
+    const now = this.clock.now().getTime();
+    if (this.cached && now - this.cached.at < WecomSettingsService.TTL_MS) return this.cached.value;
+    const value = await this.read();
+    this.cached = { at: now, value };
+    return value;
+  }
+
+  private async read(): Promise<EffectiveWecom> {
     const stored = await this.settings.get<StoredWecom>(WECOM_SETTING, {});
     const env = this.config.wecom;
     const open = (v: string | undefined) => (v === undefined ? undefined : (this.box.decrypt(v) ?? undefined));
