@@ -9,6 +9,7 @@ import { GroupSops1732933600000 } from "./1732933600000-group-sops.ts";
 import { GroupHealth1732940000000 } from "./1732940000000-group-health.ts";
 import { CustomerListIndexes1732950000000 } from "./1732950000000-customer-list-indexes.ts";
 import { RateLimits1732960000000 } from "./1732960000000-rate-limits.ts";
+import { ImportHeartbeat1732970000000 } from "./1732970000000-import-heartbeat.ts";
 
 /** Every migration, oldest first. Never edit one that has been merged: add a new one. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   GroupHealth1732940000000,
   CustomerListIndexes1732950000000,
   RateLimits1732960000000,
+  ImportHeartbeat1732970000000,
 ];

@@ -205,6 +205,13 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   const imports = new ImportService(ds, clock, { onOrdersImported: () => hooks.onOrdersImported() });
   const orders = new OrdersService(ds, clock, { onOrdersImported: () => hooks.onOrdersImported() });
   const apiKeys = new ApiKeyService(ds, clock, { limiter, limit: limits.apiKey });
+  // an import whose process died mid-file (crash, lost database) is marked failed, not left running
+  jobs.register({
+    name: "imports-interrupted",
+    schedule: "*/5 * * * *",
+    leaseMs: 5 * 60_000,
+    run: () => imports.failInterrupted().then(() => undefined),
+  });
   jobs.register({
     name: "rate-limit-prune",
     schedule: "17 * * * *",

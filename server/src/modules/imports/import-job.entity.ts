@@ -19,6 +19,8 @@ export class ImportJob {
   @TextColumn() error: string | null;
   @TimeColumn() startedAt: Date;
   @TimeColumn({ nullable: true }) finishedAt: Date | null;
+  /** moved on with every batch: a running job whose heartbeat stopped lost its process */
+  @TimeColumn({ nullable: true }) heartbeatAt: Date | null;
 }
 
 @Entity({ name: "import_errors" })

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
+import { execute, sqlTime } from "../../db/dialect.ts";
 import { NotFoundError, ValidationError } from "../../http/errors.ts";
 import type { Clock } from "../../platform/clock.ts";
 import { importOrderBatch } from "../orders/order-importer.ts";
@@ -77,6 +78,9 @@ const SPECS: Record<ImportKind, KindSpec<{ line: number }>> = {
 };
 
 const RAW_MAX = 1000;
+/** An import with no batch for this long lost its process (a batch takes seconds). */
+export const INTERRUPTED_AFTER_MS = 10 * 60_000;
+const INTERRUPTED = "interrupted: the import stopped before the end of the file; run the same file again to finish it";
 const isBlank = (r: CsvRecord) => r.fields.length === 1 && r.fields[0]!.trim() === "";
 
 /**
@@ -119,6 +123,7 @@ export class ImportService {
         error: null,
         startedAt: this.clock.now(),
         finishedAt: null,
+        heartbeatAt: this.clock.now(),
       }),
     );
     try {
@@ -228,7 +233,7 @@ export class ImportService {
           unchanged: counts.unchanged + r.statuses.filter((s) => s.status === "unchanged").length,
           rejected: counts.rejected + new Set(all.map((p) => p.line)).size,
         };
-        await em.getRepository(ImportJob).update({ id: job.id }, c);
+        await em.getRepository(ImportJob).update({ id: job.id }, { ...c, heartbeatAt: this.clock.now() });
         return { ...r, counts: c };
       });
       Object.assign(job, result.counts);
@@ -305,6 +310,21 @@ export class ImportService {
     }
     for (const k of keys) seen.set(id(k), line);
     return { row: parsed.row };
+  }
+
+  /**
+   * Marks failed the imports whose process stopped mid-file (a crash, a lost database): no batch
+   * for `staleMs`. Their committed batches stay; running the file again finishes it (rows already
+   * stored come back unchanged). Returns how many were marked.
+   */
+  async failInterrupted(staleMs = INTERRUPTED_AFTER_MS): Promise<number> {
+    const cutoff = sqlTime(new Date(this.clock.now().getTime() - staleMs));
+    return execute(
+      this.ds,
+      `UPDATE import_jobs SET status = 'failed', error = ?, finished_at = ?
+        WHERE status = 'running' AND COALESCE(heartbeat_at, started_at) < ?`,
+      [INTERRUPTED, sqlTime(this.clock.now()), cutoff],
+    );
   }
 
   private async fail(job: ImportJob, error: string): Promise<void> {
