@@ -186,10 +186,12 @@ export class CustomersService {
   async list(q: CustomerListQuery, user: UserView): Promise<Paged<CustomerListItem>> {
     const w = this.where(q, user);
     const tagsOnly = this.tagAnyOnly(q, user, w);
+    // the probe form differs from the set form exactly when a membership condition is present
+    const probe = this.where(q, user, "probe");
+    const memberships = probe.sql !== w.sql;
     let set = this.plan(q, w);
     // figures and memberships together: the figures' indexes drive, the memberships are looked up
-    if (set.id === "r.customer_id" && this.where(q, user, "probe").sql !== w.sql)
-      set = this.plan(q, this.where(q, user, "lookup"));
+    if (set.id === "r.customer_id" && memberships) set = this.plan(q, this.where(q, user, "lookup"));
     // counting stops past TOTAL_CAP: an exact count of a broad filter at a million customers costs
     // a scan per request, while "10,000+" is all a paged table needs (segments count exactly).
     // The count and the page do not depend on each other: they run side by side.
@@ -202,11 +204,11 @@ export class CustomersService {
               this.totalCap + 1,
             ])
             .then((rows: { n: unknown }[]) => num(rows[0]?.n)),
-          this.probePage(q, user).then((page) => page ?? this.pageIds(q, set)),
+          (memberships ? this.probePage(q, this.plan(q, probe)) : Promise.resolve(null)).then(
+            (page) => page ?? this.pageIds(q, set),
+          ),
         ]);
-    const rows = await this.rowsOf(ids);
-    const owners = await this.ownersOf(ids);
-    const tags = await this.tagsOf(ids);
+    const [rows, owners, tags] = await Promise.all([this.rowsOf(ids), this.ownersOf(ids), this.tagsOf(ids)]);
     const opt = (v: unknown) => (v === null || v === undefined ? null : num(v));
     return {
       page: q.page,
@@ -298,12 +300,8 @@ export class CustomersService {
    * page inside the window is the page (no customer outside it can come first); otherwise null,
    * and the set form answers. The window bounds the work however the matches are spread.
    */
-  private async probePage(q: CustomerListQuery, user: UserView): Promise<number[] | null> {
-    if (q.sort !== "-id" && q.sort !== "id") return null;
-    const probe = this.where(q, user, "probe");
-    if (probe.sql === this.where(q, user, "set").sql) return null; // no membership condition
-    const p = this.plan(q, probe);
-    if (p.id !== "c.id") return null;
+  private async probePage(q: CustomerListQuery, p: ListPlan): Promise<number[] | null> {
+    if ((q.sort !== "-id" && q.sort !== "id") || p.id !== "c.id") return null;
     const offset = (q.page - 1) * q.pageSize;
     // enough for a page of matches as rare as 1 in 100
     const window = Math.min(this.probeWindow, (offset + q.pageSize) * 100);
