@@ -21,6 +21,16 @@ export async function dropFresh(target: DatabaseTarget, dir: string | null): Pro
   if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
+/** The end of a run on a fresh database: dropped, or kept (`--keep`) with its URL on stderr. */
+export async function releaseFresh(
+  target: DatabaseTarget,
+  place: { url: string; dir: string | null },
+  keep: boolean,
+): Promise<void> {
+  if (keep) process.stderr.write(`kept the database: ${place.url}\n`);
+  else await dropFresh(target, place.dir);
+}
+
 export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t0 = performance.now();
   const value = await fn();

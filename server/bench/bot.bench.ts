@@ -10,7 +10,7 @@ import { BotPipeline, DEFAULT_PIPELINE } from "../src/modules/bot/bot-pipeline.t
 import { BotWriter } from "../src/modules/bot/bot-writer.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/logger.ts";
-import { dropFresh, freshDatabase, load, printResult, timed } from "./bench-kit.ts";
+import { freshDatabase, releaseFresh, load, printResult, timed } from "./bench-kit.ts";
 
 /**
  * `npm run bench:bot -- [--messages N] [--rooms R] [--members M] [--batch B] [--db sqlite|mysql]
@@ -174,8 +174,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   } finally {
     await ds?.destroy().catch(() => undefined);
-    if (!opts.keep) await dropFresh(target, place.dir);
-    else process.stderr.write(`kept the database: ${place.url}\n`);
+    await releaseFresh(target, place, opts.keep);
   }
 }
 

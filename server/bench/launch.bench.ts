@@ -17,7 +17,7 @@ import { SegmentsService } from "../src/modules/segments/segments.service.ts";
 import { SettingsService } from "../src/modules/settings/settings.service.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/logger.ts";
-import { dropFresh, freshDatabase, printResult, timed } from "./bench-kit.ts";
+import { freshDatabase, releaseFresh, printResult, timed } from "./bench-kit.ts";
 
 /**
  * `npm run bench:launch -- --audience N --staff S --db sqlite|mysql [--seed S] [--second-follower P]
@@ -167,8 +167,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   } finally {
     await ds?.destroy().catch(() => undefined);
-    if (!opts.keep) await dropFresh(target, place.dir);
-    else process.stderr.write(`kept the database: ${place.url}\n`);
+    await releaseFresh(target, place, opts.keep);
   }
 }
 

@@ -10,7 +10,7 @@ import { RfmService } from "../src/modules/rfm/rfm.service.ts";
 import { SettingsService } from "../src/modules/settings/settings.service.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/logger.ts";
-import { dropFresh, freshDatabase, load, printResult, timed } from "./bench-kit.ts";
+import { freshDatabase, releaseFresh, load, printResult, timed } from "./bench-kit.ts";
 import { generateDirectory, timeCustomerList } from "./customer-list.bench.ts";
 
 /**
@@ -188,8 +188,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   } finally {
     await ds?.destroy().catch(() => undefined);
-    if (fresh && !opts.keep) await dropFresh(target, place.dir);
-    else if (fresh) process.stderr.write(`kept the database: ${place.url}\n`);
+    if (fresh) await releaseFresh(target, place, opts.keep);
   }
 }
 
