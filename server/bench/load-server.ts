@@ -33,6 +33,10 @@ export async function main(): Promise<number> {
       ctx.body = BARE;
       return;
     }
+    if (ctx.path === "/bench/db") {
+      ctx.body = (await server.ds.query("SELECT 1 AS one"))[0];
+      return;
+    }
     if (ctx.path === "/bench/memory") {
       (globalThis as { gc?: () => void }).gc?.();
       ctx.body = process.memoryUsage();

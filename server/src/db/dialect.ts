@@ -182,6 +182,38 @@ export function readTime(value: unknown): Date | null {
   return new Date(s.includes("T") ? s : s.replace(" ", "T") + "Z");
 }
 
+/**
+ * A JSON object built in SQL from column expressions, keyed by name: lets one statement return a
+ * row's related rows (see jsonArrayAgg) instead of one round trip per relation. Keys are code-side
+ * identifiers, never input.
+ */
+export function jsonObject(dialect: Dialect, fields: Record<string, string>): string {
+  const args = Object.entries(fields)
+    .map(([key, expr]) => `'${key}', ${expr}`)
+    .join(", ");
+  return dialect === "sqlite" ? `json_object(${args})` : `JSON_OBJECT(${args})`;
+}
+
+/**
+ * Aggregate: a JSON array with one jsonObject per row. Neither database promises the order of the
+ * elements (MySQL 8 has no ORDER BY inside JSON_ARRAYAGG), so callers select the sort keys and
+ * sort in code. No rows gives NULL on MySQL and `[]` on SQLite: read it with readJsonArray.
+ */
+export function jsonArrayAgg(dialect: Dialect, fields: Record<string, string>): string {
+  const obj = jsonObject(dialect, fields);
+  return dialect === "sqlite" ? `json_group_array(${obj})` : `JSON_ARRAYAGG(${obj})`;
+}
+
+/** A JSON value raw SQL returned: text on SQLite and MariaDB, already parsed on MySQL 8. */
+export function readJson<T>(value: unknown): T | null {
+  if (value === null || value === undefined) return null;
+  return (typeof value === "string" ? JSON.parse(value) : value) as T;
+}
+
+export function readJsonArray<T>(value: unknown): T[] {
+  return readJson<T[]>(value) ?? [];
+}
+
 /** INSERT that skips rows whose unique key already exists (used by idempotent bulk writes). */
 export function insertIgnore(dialect: Dialect): string {
   return dialect === "sqlite" ? "INSERT OR IGNORE" : "INSERT IGNORE";

@@ -1,5 +1,5 @@
 import { In, IsNull, type DataSource } from "typeorm";
-import { num, placeholders, readTime } from "../../db/dialect.ts";
+import { num, placeholders, readJson, readTime } from "../../db/dialect.ts";
 import { NotFoundError, ValidationError } from "../../http/errors.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { UserView } from "../auth/auth.schemas.ts";
@@ -110,13 +110,35 @@ export class MaterialsService {
 
   /** The material's content with variables filled in for one customer and staff member. */
   async render(id: number, customerId: number | null, staffId: number | null): Promise<MaterialContent> {
-    const m = await this.ds.getRepository(Material).findOneBy({ id });
+    const m = (await this.renderMany([id], customerId, staffId)).get(id);
     if (!m) throw new NotFoundError("No such material");
-    const ctx = await this.context(customerId, staffId);
-    const content = { ...(m.content as Record<string, unknown>) } as Record<string, unknown> & MaterialContent;
-    for (const f of TEMPLATED[content.type])
-      if (typeof content[f] === "string") content[f] = renderTemplate(content[f] as string, ctx);
-    return content;
+    return m.content;
+  }
+
+  /**
+   * Several materials rendered for one customer and staff member, by id: one read of the materials
+   * and one of the variables, however many there are (a sidebar page shows every pending target's).
+   * Ids that name no material are absent from the answer.
+   */
+  async renderMany(
+    ids: number[],
+    customerId: number | null,
+    staffId: number | null,
+  ): Promise<Map<number, { title: string; content: MaterialContent }>> {
+    const unique = [...new Set(ids)];
+    const out = new Map<number, { title: string; content: MaterialContent }>();
+    if (!unique.length) return out;
+    const [rows, ctx] = await Promise.all([
+      this.ds.query(`SELECT id, title, content FROM materials WHERE id IN (${placeholders(unique.length)})`, unique),
+      this.context(customerId, staffId),
+    ]);
+    for (const r of rows as Record<string, unknown>[]) {
+      const content = { ...readJson<Record<string, unknown>>(r.content) } as Record<string, unknown> & MaterialContent;
+      for (const f of TEMPLATED[content.type])
+        if (typeof content[f] === "string") content[f] = renderTemplate(content[f] as string, ctx);
+      out.set(num(r.id), { title: String(r.title), content });
+    }
+    return out;
   }
 
   /**
@@ -157,28 +179,30 @@ export class MaterialsService {
 
   private async context(customerId: number | null, staffId: number | null): Promise<RenderContext> {
     const ctx: RenderContext = {};
-    if (customerId) {
-      const [c] = await this.ds.query(
-        `SELECT c.name, c.gender, (SELECT f.remark FROM follow_relations f WHERE f.customer_id = c.id AND f.staff_id = ? AND f.status = 'active') AS remark
-           FROM customers c WHERE c.id = ?`,
-        [staffId ?? 0, customerId],
-      );
-      if (c) {
-        ctx["customer.name"] = c.name;
-        ctx["customer.remark"] = c.remark || c.name;
-        ctx["customer.title"] = num(c.gender) === 1 ? "先生" : num(c.gender) === 2 ? "女士" : "";
-      }
+    const [[c], [s]] = await Promise.all([
+      customerId
+        ? this.ds.query(
+            `SELECT c.name, c.gender, (SELECT f.remark FROM follow_relations f WHERE f.customer_id = c.id AND f.staff_id = ? AND f.status = 'active') AS remark
+               FROM customers c WHERE c.id = ?`,
+            [staffId ?? 0, customerId],
+          )
+        : [],
+      staffId
+        ? this.ds.query(
+            `SELECT s.name, (SELECT MIN(st.name) FROM staff_stores ss JOIN stores st ON st.id = ss.store_id WHERE ss.staff_id = s.id) AS store
+               FROM staff s WHERE s.id = ?`,
+            [staffId],
+          )
+        : [],
+    ]);
+    if (c) {
+      ctx["customer.name"] = c.name;
+      ctx["customer.remark"] = c.remark || c.name;
+      ctx["customer.title"] = num(c.gender) === 1 ? "先生" : num(c.gender) === 2 ? "女士" : "";
     }
-    if (staffId) {
-      const [s] = await this.ds.query(
-        `SELECT s.name, (SELECT MIN(st.name) FROM staff_stores ss JOIN stores st ON st.id = ss.store_id WHERE ss.staff_id = s.id) AS store
-           FROM staff s WHERE s.id = ?`,
-        [staffId],
-      );
-      if (s) {
-        ctx["staff.name"] = s.name;
-        ctx["store.name"] = s.store ?? "";
-      }
+    if (s) {
+      ctx["staff.name"] = s.name;
+      ctx["store.name"] = s.store ?? "";
     }
     return ctx;
   }

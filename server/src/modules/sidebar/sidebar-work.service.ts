@@ -1,10 +1,18 @@
 import type { DataSource } from "typeorm";
-import { num, readTime, sqlTime } from "../../db/dialect.ts";
+import { dialectOf, num, placeholders, readJson, readTime, sqlTime } from "../../db/dialect.ts";
 import { NotFoundError, ValidationError } from "../../http/errors.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { CampaignTracking } from "../campaigns/campaign-tracking.ts";
 import type { MaterialsService } from "../materials/materials.service.ts";
 import type { MaterialContent } from "../materials/material.schemas.ts";
+import {
+  customerNotesSql,
+  customerOutreachSql,
+  customerPageLists,
+  customerPageParams,
+  customerPageSql,
+  type PendingTargetRow,
+} from "./customer-page.query.ts";
 
 /** Orders and spend shown on the customer page: the last year, like RFM's default window. */
 const ORDER_WINDOW_DAYS = 365;
@@ -46,49 +54,15 @@ export class SidebarWorkService {
   }
 
   async customerPage(staffId: number, externalUserid: string) {
-    const id = await this.followedCustomer(staffId, externalUserid);
     const since = sqlTime(new Date(this.clock.now().getTime() - ORDER_WINDOW_DAYS * 86_400_000));
-    // one customer's facts are independent reads: side by side, the page waits for the slowest only
-    const [[c], [last], [window], groups, tags, notes, outreach, pendingTargets] = await Promise.all([
-      this.ds.query(
-        `SELECT c.id, c.external_userid, c.name, c.avatar, c.gender, f.remark, f.added_at, f.state,
-              r.segment, r.lifecycle, r.r_score, r.f_score, r.m_score, r.recency_days, r.frequency, r.monetary_cents, r.last_paid_at
-         FROM customers c JOIN follow_relations f ON f.customer_id = c.id AND f.staff_id = ?
-         LEFT JOIN customer_rfm r ON r.customer_id = c.id WHERE c.id = ?`,
-        [staffId, id],
-      ),
-      this.ds.query(
-        `SELECT order_no, paid_at, amount_cents - refund_cents AS net, store_code FROM orders
-        WHERE customer_id = ? AND status = 'paid' ORDER BY paid_at DESC LIMIT 1`,
-        [id],
-      ),
-      this.ds.query(
-        `SELECT COUNT(*) AS n, COALESCE(SUM(amount_cents - refund_cents), 0) AS net FROM orders
-        WHERE customer_id = ? AND status = 'paid' AND amount_cents - refund_cents > 0 AND paid_at > ?`,
-        [id, since],
-      ),
-      this.ds.query(
-        `SELECT g.chat_id, g.name FROM group_members m JOIN customer_groups g ON g.id = m.group_id
-        WHERE m.customer_id = ? AND m.left_at IS NULL AND g.status = 'active' ORDER BY g.name`,
-        [id],
-      ),
-      this.ds.query(
-        `SELECT t.id, t.name, t.source FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
-        WHERE ct.customer_id = ? AND t.deleted_at IS NULL ORDER BY t.group_id, t.sort, t.id`,
-        [id],
-      ),
-      this.ds.query(
-        `SELECT n.id, n.body, n.created_at, s.name AS author FROM customer_notes n LEFT JOIN staff s ON s.id = n.staff_id
-        WHERE n.customer_id = ? ORDER BY n.id DESC LIMIT 20`,
-        [id],
-      ),
-      this.ds.query(
-        `SELECT t.status, t.sent_at, t.reason, ca.name AS campaign, ca.channel FROM targets t JOIN campaigns ca ON ca.id = t.campaign_id
-        WHERE t.customer_id = ? AND t.is_control = 0 ORDER BY t.id DESC LIMIT 10`,
-        [id],
-      ),
-      this.pendingTargets(staffId, { customerId: id }),
+    const [[c], notes, outreach]: Record<string, unknown>[][] = await Promise.all([
+      this.ds.query(customerPageSql(dialectOf(this.ds)), customerPageParams(staffId, externalUserid, since)),
+      this.ds.query(customerNotesSql, [externalUserid, staffId]),
+      this.ds.query(customerOutreachSql, [externalUserid, staffId]),
     ]);
+    if (!c) throw new NotFoundError("No such customer");
+    const id = num(c.id);
+    const { lastOrder: last, orderWindow: window, groups, tags, pending } = customerPageLists(c);
     return {
       customer: {
         id,
@@ -125,64 +99,79 @@ export class SidebarWorkService {
         ? { orderNo: last.order_no, paidAt: iso(last.paid_at), netCents: num(last.net), storeCode: last.store_code }
         : null,
       orderWindow: { days: ORDER_WINDOW_DAYS, orders: num(window?.n), netCents: num(window?.net) },
-      groups: groups.map((g: Record<string, unknown>) => ({ chatId: g.chat_id, name: g.name })),
-      tags: tags.map((t: Record<string, unknown>) => ({
+      groups: groups.map((g) => ({ chatId: g.chat_id, name: g.name })),
+      tags: tags.map((t) => ({
         id: num(t.id),
         name: t.name,
         source: t.source,
         editable: t.source === "manual",
       })),
-      notes: notes.map((n: Record<string, unknown>) => ({
+      notes: notes.map((n) => ({
         id: num(n.id),
         body: n.body,
         author: n.author,
         createdAt: iso(n.created_at),
       })),
-      outreach: outreach.map((o: Record<string, unknown>) => ({
+      outreach: outreach.map((o) => ({
         campaign: o.campaign,
         channel: o.channel,
         status: o.status,
         sentAt: iso(o.sent_at),
         reason: o.reason,
       })),
-      pendingTargets,
+      pendingTargets: await this.withMaterials(pending, staffId, id),
     };
   }
 
-  /** This staff member's pending targets for a customer or a group, with their materials rendered. */
-  async pendingTargets(staffId: number, of: { customerId?: number; groupId?: number }): Promise<PendingTarget[]> {
-    const rows: Record<string, unknown>[] = await this.ds.query(
-      `SELECT t.id, t.task_id, t.variant, t.customer_id, ca.id AS campaign_id, ca.name, ca.channel, ca.materials, k.due_at
+  /** This staff member's pending targets for a group, with their materials rendered. */
+  async pendingGroupTargets(staffId: number, groupId: number): Promise<PendingTarget[]> {
+    const rows: PendingTargetRow[] = await this.ds.query(
+      `SELECT t.id, t.task_id, t.variant, ca.id AS campaign_id, ca.name, ca.channel, k.due_at
          FROM targets t JOIN tasks k ON k.id = t.task_id JOIN campaigns ca ON ca.id = t.campaign_id
-        WHERE k.staff_id = ? AND t.status = 'pending' AND ca.status = 'running'
-          AND ${of.customerId ? "t.customer_id = ?" : "t.group_id = ?"}
+        WHERE k.staff_id = ? AND t.status = 'pending' AND ca.status = 'running' AND t.group_id = ?
         ORDER BY k.due_at, t.id`,
-      [staffId, of.customerId ?? of.groupId],
+      [staffId, groupId],
     );
-    const out: PendingTarget[] = [];
-    for (const r of rows) {
-      const specs = (typeof r.materials === "string" ? JSON.parse(r.materials) : r.materials) as {
-        variant?: string;
-        materialId: number;
-      }[];
-      const chosen = specs.filter((m) => !r.variant || !m.variant || m.variant === r.variant);
-      const materials = [];
-      for (const m of chosen) {
-        const content = await this.materials.render(m.materialId, opt(r.customer_id), staffId);
-        const [{ title }] = await this.ds.query("SELECT title FROM materials WHERE id = ?", [m.materialId]);
-        materials.push({ materialId: m.materialId, title: String(title), content });
-      }
-      out.push({
-        targetId: num(r.id),
-        taskId: num(r.task_id),
-        campaignId: num(r.campaign_id),
-        campaign: String(r.name),
-        channel: String(r.channel),
-        dueAt: iso(r.due_at),
-        materials,
-      });
-    }
-    return out;
+    return this.withMaterials(rows, staffId, null);
+  }
+
+  /** Pending targets of one customer (or of groups: null) with the materials their variant sends, rendered. */
+  private async withMaterials(
+    rows: PendingTargetRow[],
+    staffId: number,
+    customerId: number | null,
+  ): Promise<PendingTarget[]> {
+    if (!rows.length) return [];
+    const campaignIds = [...new Set(rows.map((r) => num(r.campaign_id)))];
+    const specs = new Map<number, { variant?: string; materialId: number }[]>(
+      (
+        await this.ds.query(
+          `SELECT id, materials FROM campaigns WHERE id IN (${placeholders(campaignIds.length)})`,
+          campaignIds,
+        )
+      ).map((c: Record<string, unknown>) => [num(c.id), readJson(c.materials) ?? []]),
+    );
+    const chosen = rows.map((r) =>
+      (specs.get(num(r.campaign_id)) ?? []).filter((m) => !r.variant || !m.variant || m.variant === r.variant),
+    );
+    const rendered = await this.materials.renderMany(
+      chosen.flatMap((specs) => specs.map((m) => m.materialId)),
+      customerId,
+      staffId,
+    );
+    return rows.map((r, i) => ({
+      targetId: num(r.id),
+      taskId: num(r.task_id),
+      campaignId: num(r.campaign_id),
+      campaign: String(r.name),
+      channel: String(r.channel),
+      dueAt: iso(r.due_at),
+      materials: chosen[i]!.map((m) => {
+        const material = rendered.get(m.materialId);
+        if (!material) throw new NotFoundError("No such material");
+        return { materialId: m.materialId, title: material.title, content: material.content };
+      }),
+    }));
   }
 
   async addNote(staffId: number, externalUserid: string, body: string) {
@@ -320,7 +309,7 @@ export class SidebarWorkService {
         lastMessageAt: iso(m.last_message_at),
         messages: num(m.message_count),
       })),
-      pendingTargets: await this.pendingTargets(staffId, { groupId }),
+      pendingTargets: await this.pendingGroupTargets(staffId, groupId),
     };
   }
 }

@@ -9,9 +9,9 @@ import type { SidebarService } from "./sidebar.service.ts";
 export function requireStaff(codec: SessionCodec, sidebar: SidebarService, clock: Clock): Middleware<AppState> {
   return async (ctx, next) => {
     const session = codec.decode(ctx.cookies.get(SIDEBAR_COOKIE), clock.now().getTime());
-    const staff = session ? await sidebar.findActiveStaff(session.sub) : null;
+    const staff = session ? await sidebar.activeStaff(session.sub) : null;
     if (!staff) throw new UnauthorizedError("Open this page from WeCom to sign in");
-    ctx.state.staff = { id: staff.id, userid: staff.userid };
+    ctx.state.staff = staff;
     await next();
   };
 }

@@ -8,8 +8,10 @@ import type { SidebarMe, SidebarStaffView } from "./sidebar.schemas.ts";
 export class SidebarService {
   constructor(private readonly ds: DataSource) {}
 
-  async findActiveStaff(id: number): Promise<Staff | null> {
-    return this.ds.getRepository(Staff).findOneBy({ id, status: "active" });
+  /** The session's staff member while still active: read on every sidebar request, so one plain query. */
+  async activeStaff(id: number): Promise<{ id: number; userid: string } | null> {
+    const [row] = await this.ds.query("SELECT id, userid FROM staff WHERE id = ? AND status = 'active'", [id]);
+    return row ? { id: num(row.id), userid: String(row.userid) } : null;
   }
 
   async staffByUserid(userid: string): Promise<Staff> {
@@ -19,7 +21,7 @@ export class SidebarService {
   }
 
   async me(staffId: number): Promise<SidebarMe> {
-    const staff = await this.findActiveStaff(staffId);
+    const staff = await this.ds.getRepository(Staff).findOneBy({ id: staffId, status: "active" });
     if (!staff) throw new NotFoundError();
     const [customers, groups, tasks] = await Promise.all([
       this.ds.query("SELECT COUNT(*) AS n FROM follow_relations WHERE staff_id = ? AND status = 'active'", [staffId]),
