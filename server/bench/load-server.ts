@@ -7,8 +7,9 @@ import { createLogger } from "../src/platform/logger.ts";
 /**
  * The server under bench:load, run in its own process by load.bench.ts: the real startServer
  * (config from the environment, migrations, every route and middleware) plus, on a second
- * listener of the same Koa app, two bench-only routes in front of the stack: GET /bench/bare
- * (fixed JSON, the floor) and GET /bench/memory (this process's memory after a GC). Production
+ * listener of the same Koa app, bench-only routes in front of the stack: GET /bench/bare
+ * (fixed JSON, the floor), GET /bench/db (one `SELECT 1` through the app's pool: the floor of
+ * anything that reads the database) and GET /bench/memory (this process's memory after a GC). Production
  * code never mounts them. Prints `listening <url>` when ready; exits on SIGTERM.
  */
 const BARE = JSON.stringify({ ok: true, service: "siyu", note: "fixed answer for the load floor" });

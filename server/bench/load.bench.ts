@@ -18,7 +18,8 @@ import { dropFresh, freshDatabase, printResult, timed } from "./bench-kit.ts";
  * [--soak-seconds 300] [--database-url URL] [--keep]`
  *
  * The server (real startServer, in its own process, on MariaDB) with the demo corp scaled to
- * `--customers`, driven by autocannon on loopback: the bare route (fixed JSON, the floor), the
+ * `--customers`, driven by autocannon on loopback: the bare route (fixed JSON, the floor), a
+ * route that runs one `SELECT 1` (the floor of anything that reads the database), the
  * sidebar's customer page (a guide's session, customers that guide follows) and the orders API
  * (an API key, batches of 5 valid orders whose numbers repeat, so re-sends are idempotent
  * updates), each for `--duration` seconds; then the server's memory (after a GC) before and
@@ -167,14 +168,17 @@ export async function main(argv: string[]): Promise<number> {
       setupRequest: (req) => ({ ...req, body: bodies[o++ % bodies.length] }),
     };
     const bareReq: AutocannonRequest = { method: "GET", path: "/bench/bare" };
+    // one `SELECT 1` through the same pool: the floor of any answer that needs the database
+    const dbReq: AutocannonRequest = { method: "GET", path: "/bench/db" };
     const run = (req: AutocannonRequest, duration: number, connections = opts.connections) =>
       autocannon({ url: base, connections, duration, requests: [req] });
 
     // ---- warm-up, then each API beside the floor
     process.stderr.write("warming up\n");
-    for (const r of [bareReq, sidebarReq, ordersReq]) await run(r, 3);
+    for (const r of [bareReq, dbReq, sidebarReq, ordersReq]) await run(r, 3);
     process.stderr.write(`measuring (${opts.duration} s each, ${opts.connections} connections)\n`);
     const bare = await run(bareReq, opts.duration);
+    const oneStatement = await run(dbReq, opts.duration);
     const sidebar = await run(sidebarReq, opts.duration);
     const orders = await run(ordersReq, opts.duration);
     const bare2 = await run(bareReq, opts.duration); // the floor again: the machine did not change under us
@@ -196,7 +200,7 @@ export async function main(argv: string[]): Promise<number> {
     const growth = (a: number, b: number) => Math.round(((b - a) / a) * 1000) / 10;
     const rssGrowth = growth(before.rss, after.rss);
     const heapGrowth = growth(before.heapUsed, after.heapUsed);
-    const totalErrors = [bare, sidebar, orders, bare2, ...soak].reduce((n, r) => n + errors(r), 0);
+    const totalErrors = [bare, oneStatement, sidebar, orders, bare2, ...soak].reduce((n, r) => n + errors(r), 0);
     const targets = {
       sidebar_p99_under_50ms: sidebar.latency.p99 < 50,
       memory_growth_under_10pct: rssGrowth < 10,
@@ -208,6 +212,7 @@ export async function main(argv: string[]): Promise<number> {
         ["seed", seedMs ? `${(seedMs / 1000).toFixed(1)} s` : "existing database"],
         ["connections", String(opts.connections)],
         ["bare route (floor)", line(bare)],
+        ["one-statement route", `${line(oneStatement)}  p99 ratio ${ratio(oneStatement).toFixed(2)}`],
         ["sidebar customer page", `${line(sidebar)}  p99 ratio ${ratio(sidebar).toFixed(2)}`],
         ["orders API (5 per batch)", `${line(orders)}  p99 ratio ${ratio(orders).toFixed(2)}`],
         ["bare route again", line(bare2)],
@@ -235,6 +240,7 @@ export async function main(argv: string[]): Promise<number> {
         connections: opts.connections,
         soak_seconds: opts.soakSeconds,
         bare: summary(bare),
+        one_statement: { ...summary(oneStatement), ratio: Math.round(ratio(oneStatement) * 100) / 100 },
         sidebar: summary(sidebar),
         orders: { ...summary(orders), ratio: Math.round(ratio(orders) * 100) / 100 },
         soak: { sidebar: summary(soak[0]), orders: summary(soak[1]) },

@@ -227,6 +227,7 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
       sidebar,
       codec,
       clock,
+      staffOnly,
       // the dev bridge records chat toolbar sends in the WeCom simulator (simulator mode only)
       config.wecom.mode === "simulator" && deps.wecom ? new DevChatService(ds, deps.wecom.client) : undefined,
     ),

@@ -1,4 +1,5 @@
 import Router from "@koa/router";
+import type { Middleware } from "koa";
 import { z } from "zod";
 import type { Config } from "../../config/config.ts";
 import type { AppState } from "../../http/app-context.ts";
@@ -6,7 +7,6 @@ import { SIDEBAR_COOKIE, setSessionCookie, type SessionCodec } from "../../http/
 import { parseInput } from "../../http/validate.ts";
 import type { Clock } from "../../platform/clock.ts";
 import { devChatsQuery, devSendSchema, type DevChatService } from "./dev-chat.service.ts";
-import { requireStaff } from "./sidebar.middleware.ts";
 import { devLoginSchema, type SidebarBootstrap } from "./sidebar.schemas.ts";
 import type { SidebarService } from "./sidebar.service.ts";
 
@@ -21,11 +21,12 @@ export function sidebarRoutes(
   sidebar: SidebarService,
   codec: SessionCodec,
   clock: Clock,
+  /** the app's one requireStaff, shared with the sidebar work routes */
+  staffOnly: Middleware<AppState>,
   /** simulator mode with a WeCom client: the dev bridge's chat picker and recorded sends */
   devChat?: DevChatService,
 ): Router<AppState> {
   const r = new Router<AppState>({ prefix: "/sidebar" });
-  const staffOnly = requireStaff(codec, sidebar, clock);
 
   r.get("/bootstrap", (ctx) => {
     const body: SidebarBootstrap = {
