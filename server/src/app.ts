@@ -71,6 +71,7 @@ import { CampaignsService } from "./modules/campaigns/campaigns.service.ts";
 import { CampaignLaunch } from "./modules/campaigns/campaign-launch.ts";
 import { CampaignTracking } from "./modules/campaigns/campaign-tracking.ts";
 import { campaignsRoutes } from "./modules/campaigns/campaigns.routes.ts";
+import { MassSendReconciler } from "./modules/campaigns/mass-send-reconcile.ts";
 import { campaignJobs } from "./modules/campaigns/campaign-jobs.ts";
 import { CampaignMeasurementService } from "./modules/campaigns/campaign-measurement.ts";
 import { SidebarWorkService } from "./modules/sidebar/sidebar-work.service.ts";
@@ -323,7 +324,8 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   apiRoutes.push(
     campaignsRoutes(campaigns, campaignLaunch, campaignTracking, new CampaignMeasurementService(ds), audit),
   );
-  for (const job of campaignJobs(campaignLaunch, campaignTracking)) jobs.register(job);
+  const reconciler = wecom ? new MassSendReconciler(ds, clock, wecom.client, materials, publicUrl, logger) : null;
+  for (const job of campaignJobs(campaignLaunch, campaignTracking, reconciler)) jobs.register(job);
   const rfm = new RfmService(ds, clock, settings, logger);
   const recomputeRequests = new RecomputeRequests(ds, clock);
   hooks.onOrdersImported = () =>

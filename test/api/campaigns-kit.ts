@@ -12,6 +12,7 @@ import { authRoutes } from "../../server/src/modules/auth/auth.routes.ts";
 import type { UserView } from "../../server/src/modules/auth/auth.schemas.ts";
 import { AuthService } from "../../server/src/modules/auth/auth.service.ts";
 import { CampaignLaunch, type CampaignWecom } from "../../server/src/modules/campaigns/campaign-launch.ts";
+import { MassSendReconciler } from "../../server/src/modules/campaigns/mass-send-reconcile.ts";
 import { CampaignTracking } from "../../server/src/modules/campaigns/campaign-tracking.ts";
 import { campaignsRoutes } from "../../server/src/modules/campaigns/campaigns.routes.ts";
 import { CampaignMeasurementService } from "../../server/src/modules/campaigns/campaign-measurement.ts";
@@ -78,7 +79,8 @@ export function campaignServices(ds: DataSource, opts: { clock: Clock; wecom: Ca
   const campaigns = new CampaignsService(ds, segments, clock, log, wecom?.client ?? null);
   const launch = new CampaignLaunch(ds, campaigns, segments, materials, settings, clock, log, wecom, PUBLIC_URL);
   const tracking = new CampaignTracking(ds, clock, log, wecom, PUBLIC_URL);
-  return { segments, materials, settings, campaigns, launch, tracking };
+  const reconciler = wecom ? new MassSendReconciler(ds, clock, wecom.client, materials, PUBLIC_URL, log) : null;
+  return { segments, materials, settings, campaigns, launch, tracking, reconciler };
 }
 
 /** Everything a campaign test needs on one database: builders, services and a fixed clock. */

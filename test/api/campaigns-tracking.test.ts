@@ -236,7 +236,7 @@ describe(`campaign jobs (${testDialect()})`, () => {
     try {
       const k = await campaignKit(s.ds);
       const runner = new JobRunner(s.ds, k.clock, createLogger("silent"), "test");
-      for (const job of campaignJobs(k.launch, k.tracking)) runner.register(job);
+      for (const job of campaignJobs(k.launch, k.tracking, null)) runner.register(job);
       expect(Object.values(CAMPAIGN_JOBS).map((name) => runner.has(name))).toEqual([true, true, true, true]);
       for (const name of Object.values(CAMPAIGN_JOBS)) expect(await runner.runNow(name)).toBe("ran");
       await runner.stop();

@@ -38,6 +38,27 @@ describe(`health, errors and headers (${testDialect()})`, () => {
     );
   });
 
+  it("sends HSTS only over HTTPS, as a trusted proxy reports it", async () => {
+    const behindProxy = await startTestServer({ env: { TRUST_PROXY: "true" } });
+    try {
+      const http = behindProxy.client();
+      expect(
+        (await http.get("/healthz", { "x-forwarded-proto": "https" })).headers.get("strict-transport-security"),
+      ).toBe("max-age=15552000");
+      expect(
+        (await http.get("/healthz", { "x-forwarded-proto": "http" })).headers.get("strict-transport-security"),
+      ).toBeNull();
+    } finally {
+      await behindProxy.stop();
+    }
+    // without TRUST_PROXY the header is a client's claim, not a fact
+    expect(
+      (await server.client().get("/healthz", { "x-forwarded-proto": "https" })).headers.get(
+        "strict-transport-security",
+      ),
+    ).toBeNull();
+  });
+
   it("refuses a body over the limit with 413", async () => {
     const res = await server.client().post("/api/v1/auth/login", { username: "x", password: "y".repeat(1_100_000) });
     expect(res.status).toBe(413);

@@ -129,8 +129,11 @@ describe(`no secret in the logs (${testDialect()})`, () => {
         "success",
       );
     expect(
-      (await cb.post(`/wecom/callback?${q("0" + signature.slice(1))}`, envelope, { "content-type": "text/xml" }))
-        .status,
+      (
+        await cb.post(`/wecom/callback?${q((signature[0] === "0" ? "1" : "0") + signature.slice(1))}`, envelope, {
+          "content-type": "text/xml",
+        })
+      ).status,
     ).toBe(403);
     const echo = sealer.seal("echo-42", "1732400001", "nonce2");
     const verify = new URLSearchParams({
@@ -255,5 +258,25 @@ describe(`security headers (${testDialect()})`, () => {
       expect(res.headers.get("x-frame-options"), path).toBe("SAMEORIGIN");
       expect(res.headers.get("x-powered-by"), path).toBeNull();
     }
+  });
+
+  it("sends a content policy per surface: the admin's own bundle, the sidebar plus WeCom's SDK hosts, nothing for data", async () => {
+    const csp = async (path: string) => {
+      const res = await fetch(server.url + path);
+      return { type: res.headers.get("content-type") ?? "", policy: res.headers.get("content-security-policy") ?? "" };
+    };
+    for (const path of ["/", "/customers/42"]) {
+      const page = await csp(path);
+      expect(page.type, path).toContain("text/html");
+      expect(page.policy, path).toContain("script-src 'self';");
+      expect(page.policy, path).toContain("object-src 'none'");
+      expect(page.policy, path).not.toContain("weixin");
+    }
+    const sidebar = await csp("/sidebar/customer");
+    expect(sidebar.type).toContain("text/html");
+    expect(sidebar.policy).toContain("script-src 'self' https://open.work.weixin.qq.com");
+    expect(sidebar.policy).toContain("frame-src https://login.work.weixin.qq.com");
+    for (const path of ["/healthz", "/api/v1/nope", "/api/v1/sidebar/bootstrap", "/assets/app.js"])
+      expect((await csp(path)).policy, path).toBe("default-src 'none'; frame-ancestors 'self'");
   });
 });

@@ -11,6 +11,7 @@ import type {
   GroupChatDetail,
   GroupChatListItem,
   GroupStatisticData,
+  GroupmsgListItem,
   MessageSendResult,
   MsgAttachment,
   SendResultItem,
@@ -345,6 +346,35 @@ export class WecomClient {
 
   addMsgTemplate(req: AddMsgTemplateRequest): Promise<{ fail_list?: string[]; msgid: string }> {
     return this.call("externalcontact/add_msg_template", { body: req, notIdempotent: true });
+  }
+  /** Mass sends created in [startTime, endTime] (unix seconds, ≤ one month), every page. */
+  async listGroupmsg(req: {
+    chatType: "single" | "group";
+    startTime: number;
+    endTime: number;
+    /** 0 enterprise (API-created), 1 personal, 2 all */
+    filterType?: 0 | 1 | 2;
+  }): Promise<GroupmsgListItem[]> {
+    const out: GroupmsgListItem[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.call<{ group_msg_list?: GroupmsgListItem[]; next_cursor?: string }>(
+        "externalcontact/get_groupmsg_list_v2",
+        {
+          body: {
+            chat_type: req.chatType,
+            start_time: req.startTime,
+            end_time: req.endTime,
+            filter_type: req.filterType ?? 2,
+            limit: 100,
+            cursor,
+          },
+        },
+      );
+      out.push(...(page.group_msg_list ?? []));
+      cursor = page.next_cursor || undefined;
+    } while (cursor);
+    return out;
   }
   getGroupmsgTask(
     msgid: string,

@@ -114,6 +114,17 @@ export interface AddMsgTemplateRequest {
   attachments?: MsgAttachment[];
 }
 
+/** One mass send in get_groupmsg_list_v2 (wecom.md §5.2): no creator when the API created it. */
+export interface GroupmsgListItem {
+  msgid: string;
+  creator?: string;
+  /** a string in the doc's sample, a number in SDKs: read with Number() */
+  create_time: string | number;
+  create_type: 0 | 1;
+  text?: { content: string };
+  attachments?: Record<string, unknown>[];
+}
+
 export interface SendResultItem {
   external_userid?: string;
   chat_id?: string;

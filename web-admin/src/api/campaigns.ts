@@ -50,7 +50,13 @@ export interface LaunchReport {
   variants: Record<string, number>;
   groups?: { members: number };
   notifications?: { sent: number; failed: { key: string; error: string }[] };
-  massSends?: { created: number; failed: { taskId: number; error: string }[]; failedRecipients: number };
+  massSends?: {
+    created: number;
+    failed: { taskId: number; error: string }[];
+    failedRecipients: number;
+    /** add_msg_template timed out: checked against WeCom's list later, then adopted or created again */
+    unconfirmed?: number;
+  };
 }
 
 export interface CampaignView extends Omit<CampaignInput, "goal"> {

@@ -726,6 +726,7 @@ const en: MessageSchema = {
       notified: "{sent} sent, {failed} failed",
       massSends: "Mass sends",
       massSent: "{created} created, {failed} failed",
+      massUnconfirmed: ", {n} unconfirmed (WeCom did not answer in time; checked again within 10 minutes)",
       excluded: {
         deleted_all_staff: "Deleted all staff",
         do_not_disturb: "Do not disturb",

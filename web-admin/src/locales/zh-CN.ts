@@ -709,6 +709,7 @@ const zhCN = {
       notified: "已发送 {sent}，失败 {failed}",
       massSends: "群发任务",
       massSent: "已创建 {created}，失败 {failed}",
+      massUnconfirmed: "，待确认 {n}（企业微信未及时应答，10 分钟内自动核对）",
       excluded: {
         deleted_all_staff: "已删除全部员工",
         do_not_disturb: "免打扰",

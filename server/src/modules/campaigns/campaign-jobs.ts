@@ -1,6 +1,7 @@
 import type { JobDefinition } from "../../jobs/job-runner.ts";
 import type { CampaignLaunch } from "./campaign-launch.ts";
 import type { CampaignTracking } from "./campaign-tracking.ts";
+import type { MassSendReconciler } from "./mass-send-reconcile.ts";
 
 export const CAMPAIGN_JOBS = {
   overdue: "campaigns-overdue",
@@ -10,7 +11,11 @@ export const CAMPAIGN_JOBS = {
 } as const;
 
 /** The campaign jobs, each safe on several instances (job leases, dedupe keys, conditional updates). */
-export function campaignJobs(launch: CampaignLaunch, tracking: CampaignTracking): JobDefinition[] {
+export function campaignJobs(
+  launch: CampaignLaunch,
+  tracking: CampaignTracking,
+  reconciler: MassSendReconciler | null,
+): JobDefinition[] {
   return [
     {
       name: CAMPAIGN_JOBS.overdue,
@@ -28,8 +33,10 @@ export function campaignJobs(launch: CampaignLaunch, tracking: CampaignTracking)
       name: CAMPAIGN_JOBS.massSendResults,
       schedule: "*/10 * * * *",
       leaseMs: 10 * 60_000,
-      // mass sends planned by a launch whose process stopped before creating them, then results
+      // mass sends whose creation timed out (found in WeCom, or queued again), those planned by a
+      // launch whose process stopped before creating them, then results
       run: async () => {
+        await reconciler?.run();
         await launch.createMassSends();
         await tracking.readMassSendResults();
       },

@@ -15,7 +15,7 @@ export class CampaignAudience {
   @TimeColumn() createdAt: Date;
 }
 
-export type MassSendStatus = "pending" | "creating" | "created" | "done" | "failed";
+export type MassSendStatus = "pending" | "creating" | "unconfirmed" | "created" | "done" | "failed";
 
 /** One WeCom mass send (add_msg_template) per task, variant and slice of ≤ 10 000 recipients. */
 @Entity({ name: "campaign_mass_sends" })

@@ -5,12 +5,11 @@ import { dialectOf, execute, num, placeholders, readTime, sqlTime, transactionWi
 import { ConflictError, NotFoundError, ValidationError } from "../../http/errors.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { WecomClient } from "../../wecom/wecom-client.ts";
-import { WecomError } from "../../wecom/wecom-error.ts";
-import type { AddMsgTemplateRequest, TextCard } from "../../wecom/wecom-types.ts";
+import { TIMEOUT, WecomError } from "../../wecom/wecom-error.ts";
+import type { TextCard } from "../../wecom/wecom-types.ts";
 import { AudienceList } from "../audience-lists/audience-list.entity.ts";
 import { listMembersSql } from "../audience-lists/audience-list-sql.ts";
 import type { UserView } from "../auth/auth.schemas.ts";
-import type { MaterialContent } from "../materials/material.schemas.ts";
 import type { MaterialsService } from "../materials/materials.service.ts";
 import type { NotificationService } from "../notifications/notification.service.ts";
 import { Segment } from "../segments/segment.entity.ts";
@@ -28,6 +27,8 @@ import {
 } from "./campaign-sql.ts";
 import type { CampaignScope, LaunchReport, MaterialVariant } from "./campaigns.schemas.ts";
 import type { CampaignsService } from "./campaigns.service.ts";
+import { massSendContent, type MassSendContent } from "./mass-send-content.ts";
+import { massSendRecipients } from "./mass-send-recipients.ts";
 import { TargetMoves } from "./target-moves.ts";
 
 export const FREQUENCY_CAP_SETTING = "campaigns.frequencyCap";
@@ -37,9 +38,6 @@ const frequencyCapSchema = z.object({
 });
 export type FrequencyCap = z.infer<typeof frequencyCapSchema>;
 export const DEFAULT_FREQUENCY_CAP: FrequencyCap = { maxTargets: 1, days: 3 };
-
-/** WeCom's limit of recipients per add_msg_template (wecom.md §5.1). */
-export const MASS_SEND_MAX_RECIPIENTS = 10_000;
 
 export interface CampaignWecom {
   client: WecomClient;
@@ -151,7 +149,8 @@ export class CampaignLaunch {
    * variables, checked when the campaign is saved and launched). Customers in fail_list become
    * failed targets. A row is claimed (pending → creating) before the call, so two instances never
    * create the same mass send; a row left in `creating` by a crash is not retried automatically
-   * (WeCom may already hold it) and shows in the report.
+   * (WeCom may already hold it) and shows in the report. A call that timed out leaves the row
+   * `unconfirmed` for MassSendReconciler.
    */
   async createMassSends(campaignId?: number): Promise<NonNullable<LaunchReport["massSends"]>> {
     const out: NonNullable<LaunchReport["massSends"]> = { created: 0, failed: [], failedRecipients: 0 };
@@ -163,7 +162,7 @@ export class CampaignLaunch {
         ORDER BY m.id`,
       campaignId ? [campaignId] : [],
     );
-    const rendered = new Map<string, Promise<Pick<AddMsgTemplateRequest, "text" | "attachments">>>();
+    const rendered = new Map<string, Promise<MassSendContent>>();
     for (const row of rows) {
       const rowId = num(row.id);
       const now = () => sqlTime(this.clock.now());
@@ -187,10 +186,10 @@ export class CampaignLaunch {
         if (!rendered.has(key))
           rendered.set(
             key,
-            this.materials.render(materialId, null, staffId).then((m) => this.massSendContent(m)),
+            this.materials.render(materialId, null, staffId).then((m) => massSendContent(m, this.publicUrl)),
           );
         const content = await rendered.get(key)!;
-        const recipients = await this.recipients(taskId, variant, chunk);
+        const recipients = await massSendRecipients(this.ds, taskId, variant, chunk);
         const noId = recipients.filter((r) => !r.externalUserid).map((r) => r.targetId);
         if (noId.length) {
           out.failedRecipients += noId.length;
@@ -228,6 +227,21 @@ export class CampaignLaunch {
         }
         out.created++;
       } catch (err) {
+        if (err instanceof WecomError && err.errcode === TIMEOUT) {
+          // the answer was lost, not necessarily the mass send: the targets stay pending until
+          // MassSendReconciler finds it in WeCom (adopted) or finds it absent (created again)
+          this.log.warn(
+            { campaignId: num(row.campaign_id), taskId },
+            "mass send unconfirmed: add_msg_template timed out",
+          );
+          out.unconfirmed = (out.unconfirmed ?? 0) + 1;
+          await execute(
+            this.ds,
+            "UPDATE campaign_mass_sends SET status = 'unconfirmed', error = ?, updated_at = ? WHERE id = ?",
+            ["add_msg_template timed out: WeCom may hold it", now(), rowId],
+          );
+          continue;
+        }
         const error =
           err instanceof WecomError ? `${err.errcode} ${err.errmsg}` : err instanceof Error ? err.message : String(err);
         this.log.warn({ err, campaignId: num(row.campaign_id), taskId }, "mass send not created");
@@ -239,45 +253,13 @@ export class CampaignLaunch {
         );
         // 41048: WeCom found no sendable customer at all among the recipients
         if (err instanceof WecomError && err.errcode === 41048) {
-          const ids = (await this.recipients(taskId, variant, chunk)).map((r) => r.targetId);
+          const ids = (await massSendRecipients(this.ds, taskId, variant, chunk)).map((r) => r.targetId);
           out.failedRecipients += ids.length;
           await this.failTargets(ids, "not a contact of the staff member (WeCom 41048)");
         }
       }
     }
     return out;
-  }
-
-  /** The text and attachment of a rendered text or link material, as add_msg_template takes them. */
-  private massSendContent(m: MaterialContent): Pick<AddMsgTemplateRequest, "text" | "attachments"> {
-    if (m.type === "text") return { text: { content: m.text } };
-    if (m.type === "link") {
-      const pic = m.picUrl ? (m.picUrl.startsWith("/") ? `${this.publicUrl}${m.picUrl}` : m.picUrl) : undefined;
-      return {
-        ...(m.text ? { text: { content: m.text } } : {}),
-        attachments: [
-          {
-            msgtype: "link",
-            link: { title: m.title, url: m.url, ...(m.desc ? { desc: m.desc } : {}), ...(pic ? { picurl: pic } : {}) },
-          },
-        ],
-      };
-    }
-    throw new Error(`a mass send cannot carry a ${m.type} material`);
-  }
-
-  /** Pending targets of one mass-send slice, numbered over all the task's targets of the variant. */
-  private async recipients(taskId: number, variant: string, chunk: number) {
-    const rows: { id: unknown; external_userid: string | null }[] = await this.ds.query(
-      `SELECT x.id, c.external_userid
-         FROM (SELECT t.id, t.customer_id, t.status, ROW_NUMBER() OVER (ORDER BY t.id) AS rn
-                 FROM targets t WHERE t.task_id = ? AND t.variant = ?) x
-         JOIN customers c ON c.id = x.customer_id
-        WHERE x.rn > ? AND x.rn <= ? AND x.status = 'pending'
-        ORDER BY x.id`,
-      [taskId, variant, chunk * MASS_SEND_MAX_RECIPIENTS, (chunk + 1) * MASS_SEND_MAX_RECIPIENTS],
-    );
-    return rows.map((r) => ({ targetId: num(r.id), externalUserid: r.external_userid }));
   }
 
   private failTargets(ids: number[], reason: string) {

@@ -151,5 +151,11 @@ export interface LaunchReport {
   /** group_post: the audience members reached through the groups */
   groups?: { members: number };
   notifications?: { sent: number; failed: { key: string; error: string }[] };
-  massSends?: { created: number; failed: { taskId: number; error: string }[]; failedRecipients: number };
+  massSends?: {
+    created: number;
+    failed: { taskId: number; error: string }[];
+    failedRecipients: number;
+    /** add_msg_template timed out: checked against WeCom's list later, then adopted or created again */
+    unconfirmed?: number;
+  };
 }

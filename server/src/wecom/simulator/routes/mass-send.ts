@@ -10,6 +10,7 @@ import { DAY_SECONDS, dayStart, followsOf, nextId } from "../state.ts";
 export function massSendRoutes(): ApiTable {
   return {
     "externalcontact/add_msg_template": { method: "POST", handle: (c) => addTemplate(c) },
+    "externalcontact/get_groupmsg_list_v2": { method: "POST", handle: (c) => listTemplates(c) },
     "externalcontact/get_groupmsg_task": {
       method: "POST",
       handle: (c) => {
@@ -55,6 +56,16 @@ export function massSendRoutes(): ApiTable {
 }
 
 const msgidSchema = z.object({ msgid: z.string().optional() });
+const listSchema = z.object({
+  chat_type: z.string().optional(),
+  start_time: z.number().int().optional(),
+  end_time: z.number().int().optional(),
+  creator: z.string().optional(),
+  filter_type: z.number().int().optional(),
+  limit: z.number().int().optional(),
+  cursor: z.string().optional(),
+});
+const MONTH_SECONDS = 31 * DAY_SECONDS;
 const taskSchema = msgidSchema.extend({ limit: z.number().int().optional(), cursor: z.string().optional() });
 const resultSchema = taskSchema.extend({ userid: z.string().optional() });
 const templateSchema = z.object({
@@ -78,6 +89,42 @@ function template(c: ApiContext, api: string, msgid: string | undefined): SimMas
 /** tag_filter: OR inside a group_list entry, AND across entries. */
 function matchesTags(f: SimFollow, filter: z.infer<typeof templateSchema>["tag_filter"]): boolean {
   return (filter?.group_list ?? []).every((g) => !g.tag_list.length || g.tag_list.some((id) => f.tag_ids.includes(id)));
+}
+
+/**
+ * Tasks created in [start_time, end_time] (≤ one month), oldest first. Every simulator task is
+ * created through the API, so it is an enterprise task (create_type 0) without a creator: filter_type
+ * 1 (personal) and a creator filter find none. create_time is a string, as in the doc's sample.
+ */
+function listTemplates(c: ApiContext) {
+  const req = parseBody(listSchema, c.body);
+  if (req.chat_type !== "single" && req.chat_type !== "group") throw invalidParam("chat_type must be single or group");
+  if (req.start_time === undefined || req.end_time === undefined)
+    throw invalidParam("start_time and end_time are required");
+  if (req.end_time < req.start_time || req.end_time - req.start_time > MONTH_SECONDS)
+    throw invalidParam("the time range must be at most one month");
+  const filter = req.filter_type ?? 2;
+  const items = [...c.state.massSends.values()]
+    .filter(
+      (t) =>
+        t.chat_type === req.chat_type &&
+        t.create_time >= req.start_time! &&
+        t.create_time <= req.end_time! &&
+        filter !== 1 &&
+        !req.creator,
+    )
+    .sort((a, b) => a.create_time - b.create_time || a.created_at_ms - b.created_at_ms);
+  const { page, next_cursor } = pageOf(items, req.cursor, clampLimit(req.limit, 50, 100));
+  return {
+    next_cursor,
+    group_msg_list: page.map((t) => ({
+      msgid: t.msgid,
+      create_time: String(t.create_time),
+      create_type: 0,
+      ...(t.text ? { text: { ...t.text } } : {}),
+      attachments: t.attachments.map((a) => ({ ...a })),
+    })),
+  };
 }
 
 function addTemplate(c: ApiContext) {
