@@ -229,6 +229,7 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
       codec,
       clock,
       staffOnly,
+      deps.wecom ? () => deps.wecom!.client.identity() : undefined,
       // the dev bridge records chat toolbar sends in the WeCom simulator (simulator mode only)
       config.wecom.mode === "simulator" && deps.wecom ? new DevChatService(ds, deps.wecom.client) : undefined,
     ),

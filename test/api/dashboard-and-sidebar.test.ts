@@ -80,10 +80,11 @@ describe(`dashboard and sidebar over HTTP (${testDialect()})`, () => {
 
   it("signs a guide in through the dev bridge and shows their own numbers", async () => {
     const http = server.client();
+    // the corp and agent the WeCom client uses: the built-in simulator's here
     expect((await http.get("/api/v1/sidebar/bootstrap")).body).toEqual({
       mode: "simulator",
-      corpId: "",
-      agentId: null,
+      corpId: "wwsiyudemo0000001",
+      agentId: 1000002,
     });
     expect((await http.get("/api/v1/sidebar/me")).status).toBe(401);
     const staff = (await http.get("/api/v1/sidebar/dev/staff")).body.items;

@@ -63,6 +63,24 @@ describe(`WeCom credentials from the settings page (${testDialect()})`, () => {
     expect(tokenCalls().at(-1)).toMatchObject({ errcode: 0 });
   });
 
+  it("registers the sidebar's JS-SDK and OAuth with the corp and agent saved on the settings page", async () => {
+    const put = (body: Record<string, unknown>) => admin.request("PUT", "/api/v1/settings/wecom", body);
+    expect((await put({ corpId: "wwSettingsCorp0001", agentId: 1000099 })).status).toBe(200);
+    expect((await s.client().get("/api/v1/sidebar/bootstrap")).body).toMatchObject({
+      corpId: "wwSettingsCorp0001",
+      agentId: 1000099,
+    });
+    const start = await s.client().get("/api/v1/sidebar/oauth/start");
+    const location = new URL(start.headers.get("location")!.replace("#wechat_redirect", ""));
+    expect(location.searchParams.get("appid")).toBe("wwSettingsCorp0001");
+    expect(location.searchParams.get("agentid")).toBe("1000099");
+    // cleared: back to what the server started with (the simulator's corp here)
+    expect((await put({ corpId: null, agentId: null })).status).toBe(200);
+    expect((await s.client().get("/api/v1/sidebar/bootstrap")).body).toMatchObject({
+      corpId: s.sim.state.corp.corpId,
+    });
+  });
+
   it("reads the stored settings at most every few seconds, and sees another instance's change after that", async () => {
     const settings = s.app.services.wecomSettings;
     const first = await settings.effective();

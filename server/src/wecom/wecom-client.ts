@@ -111,6 +111,12 @@ export class WecomClient {
     return this.last.agentId;
   }
 
+  /** The corp id and agent id in effect now (the credential source's, else the constructor's). */
+  async identity(): Promise<{ corpId: string; agentId: number | undefined }> {
+    const { creds } = await this.credentials();
+    return { corpId: creds.corpId, agentId: creds.agentId };
+  }
+
   /**
    * Reads credentials from `source` before every call, so a secret changed on the settings page is
    * used by the next call without a restart; tokens are cached per credentials.

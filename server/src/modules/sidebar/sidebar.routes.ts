@@ -23,16 +23,20 @@ export function sidebarRoutes(
   clock: Clock,
   /** the app's one requireStaff, shared with the sidebar work routes */
   staffOnly: Middleware<AppState>,
+  /** the WeCom client's corp and agent in effect; without WeCom, the environment's */
+  wecomIdentity: (() => Promise<{ corpId?: string; agentId?: number }>) | undefined,
   /** simulator mode with a WeCom client: the dev bridge's chat picker and recorded sends */
   devChat?: DevChatService,
 ): Router<AppState> {
   const r = new Router<AppState>({ prefix: "/sidebar" });
 
-  r.get("/bootstrap", (ctx) => {
+  r.get("/bootstrap", async (ctx) => {
+    // the corp and agent in effect (environment, else the settings page), as the JS-SDK must register them
+    const ids = wecomIdentity ? await wecomIdentity() : { corpId: config.wecom.corpId, agentId: config.wecom.agentId };
     const body: SidebarBootstrap = {
       mode: config.wecom.mode,
-      corpId: config.wecom.corpId ?? "",
-      agentId: config.wecom.agentId ?? null,
+      corpId: ids.corpId ?? "",
+      agentId: ids.agentId ?? null,
     };
     ctx.body = body;
   });

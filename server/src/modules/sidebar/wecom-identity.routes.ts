@@ -43,7 +43,7 @@ export function wecomIdentityRoutes(
 ): Router<AppState> {
   const r = new Router<AppState>({ prefix: "/sidebar" });
 
-  r.get("/oauth/start", (ctx) => {
+  r.get("/oauth/start", async (ctx) => {
     const { redirect } = parseInput(startSchema, ctx.query, "sign-in");
     const state = randomBytes(16).toString("hex");
     // the state travels to WeCom and back; the cookie binds it to this browser
@@ -54,7 +54,7 @@ export function wecomIdentityRoutes(
       OAUTH_MS,
     );
     const base = publicUrl ?? `${ctx.protocol}://${ctx.host}`;
-    ctx.redirect(identity.authorizeUrl(oauthBase, `${base}/api/v1/sidebar/oauth/callback`, state));
+    ctx.redirect(await identity.authorizeUrl(oauthBase, `${base}/api/v1/sidebar/oauth/callback`, state));
   });
 
   r.get("/oauth/callback", async (ctx) => {

@@ -26,15 +26,17 @@ export class WecomIdentityService {
     private readonly nonce: () => string = () => randomBytes(8).toString("hex"),
   ) {}
 
-  authorizeUrl(oauthBase: string, redirectUri: string, state: string): string {
+  /** The corp and agent in effect now: the settings page may have changed them since start-up. */
+  async authorizeUrl(oauthBase: string, redirectUri: string, state: string): Promise<string> {
+    const { corpId, agentId } = await this.client.identity();
     const q = new URLSearchParams({
-      appid: this.client.corpId,
+      appid: corpId,
       redirect_uri: redirectUri,
       response_type: "code",
       scope: "snsapi_base",
       state,
     });
-    if (this.client.agentId !== undefined) q.set("agentid", String(this.client.agentId));
+    if (agentId !== undefined) q.set("agentid", String(agentId));
     return `${oauthBase}?${q.toString()}#wechat_redirect`;
   }
 
