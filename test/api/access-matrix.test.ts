@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type Router from "@koa/router";
-import { CustomerGroup } from "../../server/src/modules/groups/group.entity.ts";
 import { GroupAlert } from "../../server/src/modules/groups/group-health.entity.ts";
 import { BotRoom } from "../../server/src/modules/bot/bot.entity.ts";
 import { given } from "../support/given.ts";
@@ -334,22 +333,7 @@ describe(`access matrix: every route as every caller (${testDialect()})`, () => 
     await s.app.services.rfm.recompute({ asOf: now, triggeredBy: "matrix" });
     const computation = (await admin.get("/api/v1/rfm/computations/latest")).body.computation;
     const group = (owner: { id: number; userid: string }, name: string) =>
-      s.ds.getRepository(CustomerGroup).save({
-        chatId: `wrmatrix${owner.id}`,
-        name,
-        ownerStaffId: owner.id,
-        ownerUserid: owner.userid,
-        notice: null,
-        wecomStatus: 0,
-        status: "active" as const,
-        memberVersion: null,
-        memberCount: 2,
-        wecomCreatedAt: null,
-        dismissedAt: null,
-        syncedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      });
+      g.group(owner, { chatId: `wrmatrix${owner.id}`, name, memberCount: 2, createdAt: now, updatedAt: now });
     const gA = await group(li, "矩阵A群 Aside");
     const gB = await group(wang, "矩阵B群 Bside");
     const alert = (groupId: number) =>

@@ -1,3 +1,5 @@
+import { expect } from "vitest";
+import { num } from "../../server/src/db/dialect.ts";
 import Koa from "koa";
 import Router from "@koa/router";
 import { bodyParser } from "@koa/bodyparser";
@@ -27,6 +29,7 @@ import { SegmentsService } from "../../server/src/modules/segments/segments.serv
 import { SettingsService } from "../../server/src/modules/settings/settings.service.ts";
 import { CustomerTag, Tag, TagGroup } from "../../server/src/modules/tags/tag.entity.ts";
 import { fixedClock, type Clock } from "../../server/src/platform/clock.ts";
+import type { WecomTestServer } from "../support/wecom-server.ts";
 import { createLogger } from "../../server/src/platform/logger.ts";
 import type { WecomClient } from "../../server/src/wecom/wecom-client.ts";
 import type { TextCard } from "../../server/src/wecom/wecom-types.ts";
@@ -282,4 +285,20 @@ export function campaignApi(ds: DataSource, services: ReturnType<typeof campaign
     .use(api.routes())
     .use(api.allowedMethods());
   return koa;
+}
+
+/**
+ * On a WeCom test server: syncs the corp, then drafts a mass-send campaign of one text material to
+ * every customer. The kit's WeCom is the server's client, so launches really call the simulator.
+ */
+export async function syncedMassSendDraft(s: WecomTestServer, text: string) {
+  expect((await s.services().sync.run("test")).status).toBe("done");
+  const k = await campaignKit(s.ds, { wecom: { client: s.wecomClient, notifications: s.services().notifications } });
+  const customers: { id: unknown }[] = await s.ds.query("SELECT id FROM customers");
+  const draft = await k.draft({
+    audience: { rule: await k.audience(customers.map((c) => num(c.id))) },
+    channel: "mass_send",
+    materials: [{ variant: "A", materialId: await k.material({ type: "text", text }), share: 100 }],
+  });
+  return { k, draft };
 }

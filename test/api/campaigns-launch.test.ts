@@ -5,7 +5,6 @@ import { execute, num } from "../../server/src/db/dialect.ts";
 import { Campaign, Target } from "../../server/src/modules/campaigns/campaign.entity.ts";
 import { FREQUENCY_CAP_SETTING } from "../../server/src/modules/campaigns/campaign-launch.ts";
 import { inHoldout, shanghaiDay, variantOf } from "../../server/src/modules/campaigns/campaign-sql.ts";
-import { CustomerGroup, GroupMember } from "../../server/src/modules/groups/group.entity.ts";
 import { StaffStore } from "../../server/src/modules/staff/staff.entity.ts";
 import { Tag, TagGroup } from "../../server/src/modules/tags/tag.entity.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
@@ -381,40 +380,22 @@ describe(`campaign launch (${testDialect()})`, () => {
     await s.ds.query("UPDATE customers SET do_not_disturb = 1 WHERE id = ?", [dnd]);
     const at = k.clock.now();
     const group = async (ownerId: number, customerIds: number[], status: "active" | "dismissed" = "active") => {
-      const gr = await s.ds.getRepository(CustomerGroup).save({
-        chatId: `wr${uniq()}${uniq()}`,
-        name: "群",
-        ownerStaffId: ownerId,
-        ownerUserid: "x",
-        notice: null,
-        wecomStatus: 0,
-        status,
-        memberVersion: null,
-        memberCount: customerIds.length,
-        wecomCreatedAt: null,
-        dismissedAt: null,
-        syncedAt: null,
-        createdAt: at,
-        updatedAt: at,
-      });
+      const gr = await k.g.group(
+        { id: ownerId, userid: "x" },
+        {
+          chatId: `wr${uniq()}${uniq()}`,
+          name: "群",
+          status,
+          memberCount: customerIds.length,
+          createdAt: at,
+          updatedAt: at,
+        },
+      );
       for (const customerId of customerIds)
-        await s.ds.getRepository(GroupMember).insert({
-          groupId: gr.id,
+        await k.g.groupMember(gr.id, {
           memberId: `wm${customerId}`,
-          memberType: 2,
           customerId,
-          staffId: null,
-          unionid: null,
-          name: null,
-          groupNickname: null,
           joinedAt: at,
-          joinScene: 1,
-          invitorUserid: null,
-          state: null,
-          isAdmin: false,
-          leftAt: null,
-          lastMessageAt: null,
-          messageCount: 0,
           createdAt: at,
           updatedAt: at,
         });

@@ -4,7 +4,7 @@ import { UNCONFIRMED_SETTLE_MS } from "../../server/src/modules/campaigns/mass-s
 import { smallCorpSeed } from "../support/wecom-corp.ts";
 import { startWecomTestServer, type WecomTestServer } from "../support/wecom-server.ts";
 import { testDialect } from "../support/test-db.ts";
-import { campaignKit } from "./campaigns-kit.ts";
+import { syncedMassSendDraft } from "./campaigns-kit.ts";
 
 const API = "externalcontact/add_msg_template";
 const CLIENT_TIMEOUT_MS = 800;
@@ -27,14 +27,7 @@ describe(`a mass send whose creation timed out (${testDialect()})`, () => {
       clientTimeoutMs: CLIENT_TIMEOUT_MS,
     });
     servers.push(s);
-    expect((await s.services().sync.run("test")).status).toBe("done");
-    const k = await campaignKit(s.ds, { wecom: { client: s.wecomClient, notifications: s.services().notifications } });
-    const customers: { id: unknown }[] = await s.ds.query("SELECT id FROM customers");
-    const draft = await k.draft({
-      audience: { rule: await k.audience(customers.map((c) => num(c.id))) },
-      channel: "mass_send",
-      materials: [{ variant: "A", materialId: await k.material({ type: "text", text }), share: 100 }],
-    });
+    const { k, draft } = await syncedMassSendDraft(s, text);
     const add = s.wecomClient.addMsgTemplate.bind(s.wecomClient);
     let calls = 0;
     s.wecomClient.addMsgTemplate = (req) => {

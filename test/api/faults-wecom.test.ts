@@ -6,7 +6,7 @@ import { wecomSnapshot } from "../support/snapshot.ts";
 import { smallCorpSeed } from "../support/wecom-corp.ts";
 import { startWecomTestServer, type WecomTestServer } from "../support/wecom-server.ts";
 import { testDialect } from "../support/test-db.ts";
-import { campaignKit } from "./campaigns-kit.ts";
+import { syncedMassSendDraft } from "./campaigns-kit.ts";
 
 /**
  * The WeCom chain end to end with every kind of fault the simulator injects (expired tokens,
@@ -125,14 +125,7 @@ describe(`WeCom under faults (${testDialect()})`, () => {
   it("creates no mass send twice when WeCom answers late, rate-limits, fails or the job runs again", async () => {
     // a generous timeout here: an answer that is merely slow on a busy machine must not count as late
     const s = await start(30, 1_000);
-    expect((await s.services().sync.run("test")).status).toBe("done");
-    const k = await campaignKit(s.ds, { wecom: { client: s.wecomClient, notifications: s.services().notifications } });
-    const customers: { id: unknown }[] = await s.ds.query("SELECT id FROM customers");
-    const draft = await k.draft({
-      audience: { rule: await k.audience(customers.map((c) => num(c.id))) },
-      channel: "mass_send",
-      materials: [{ variant: "A", materialId: await k.material({ type: "text", text: "会员日" }), share: 100 }],
-    });
+    const { k, draft } = await syncedMassSendDraft(s, "会员日");
     const f = s.sim.faults;
     // first template: WeCom creates it but its answer comes after the client gave up; second:
     // rate-limited, then a gateway error, both before WeCom did anything (safe to retry); third:

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { num } from "../../server/src/db/dialect.ts";
-import { CustomerGroup, GroupActivityDaily, GroupMember } from "../../server/src/modules/groups/group.entity.ts";
+import { GroupActivityDaily, type GroupMember } from "../../server/src/modules/groups/group.entity.ts";
 import { StaffStore } from "../../server/src/modules/staff/staff.entity.ts";
 import { Campaign, Target } from "../../server/src/modules/campaigns/campaign.entity.ts";
 import { addDays, businessDay, dayStartOf } from "../../server/src/modules/groups/business-day.ts";
@@ -29,19 +29,11 @@ describe(`groups over HTTP: list, page, health and alerts (${testDialect()})`, (
     await s.ds.getRepository(StaffStore).save({ staffId: mgr.id, storeId: sh.id, isManager: true });
     const wang = await g.staff({ userid: "wang.fang", name: "王芳", storeIds: [hz.id] });
     const group = async (name: string, owner: { id: number; userid: string }, memberCount: number) => {
-      const row = await s.ds.getRepository(CustomerGroup).save({
+      const row = await g.group(owner, {
         chatId: `wr${name}`,
         name,
-        ownerStaffId: owner.id,
-        ownerUserid: owner.userid,
-        notice: null,
-        wecomStatus: 0,
-        status: "active" as const,
-        memberVersion: null,
         memberCount,
         wecomCreatedAt: ago(60),
-        dismissedAt: null,
-        syncedAt: null,
         createdAt: ago(60),
         updatedAt: now,
       });
@@ -50,27 +42,7 @@ describe(`groups over HTTP: list, page, health and alerts (${testDialect()})`, (
     };
     let n = 0;
     const member = (groupId: number, p: Partial<GroupMember>) =>
-      s.ds.getRepository(GroupMember).save({
-        groupId,
-        memberId: `wm${++n}`,
-        memberType: 2,
-        customerId: null,
-        staffId: null,
-        unionid: null,
-        name: `成员${n}`,
-        groupNickname: null,
-        joinedAt: ago(40),
-        joinScene: 3,
-        invitorUserid: null,
-        state: null,
-        isAdmin: false,
-        leftAt: null,
-        lastMessageAt: null,
-        messageCount: 0,
-        createdAt: now,
-        updatedAt: now,
-        ...p,
-      });
+      g.groupMember(groupId, { memberId: `wm${++n}`, name: `成员${n}`, joinedAt: ago(40), joinScene: 3, ...p });
     const activity = (groupId: number, day: string, messages: number) =>
       s.ds.getRepository(GroupActivityDaily).save({
         groupId,

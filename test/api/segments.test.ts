@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CustomerRfm } from "../../server/src/modules/rfm/rfm.entity.ts";
-import { CustomerGroup, GroupMember } from "../../server/src/modules/groups/group.entity.ts";
 import { CustomerTag, Tag, TagGroup } from "../../server/src/modules/tags/tag.entity.ts";
 import { Target } from "../../server/src/modules/campaigns/campaign.entity.ts";
 import { given } from "../support/given.ts";
@@ -78,42 +77,16 @@ describe(`segments over HTTP (${testDialect()})`, () => {
         createdAt: now,
       })),
     );
-    const grp = await s.ds.getRepository(CustomerGroup).save({
-      chatId: "wrX",
-      name: "群",
-      ownerStaffId: li.id,
-      ownerUserid: "li",
-      notice: null,
-      wecomStatus: 0,
-      status: "active",
-      memberVersion: null,
-      memberCount: 2,
-      wecomCreatedAt: null,
-      dismissedAt: null,
-      syncedAt: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    const grp = await g.group(li, { chatId: "wrX", name: "群", memberCount: 2, createdAt: now, updatedAt: now });
     groupId = grp.id;
     for (const [name, last] of [
       ["a", new Date(Date.now() - 2 * 86_400_000)],
       ["b", null],
     ] as const)
-      await s.ds.getRepository(GroupMember).insert({
-        groupId,
+      await g.groupMember(groupId, {
         memberId: `m${name}`,
-        memberType: 2,
         customerId: ids[name]!,
-        staffId: null,
-        unionid: null,
-        name: null,
-        groupNickname: null,
         joinedAt: now,
-        joinScene: 1,
-        invitorUserid: null,
-        state: null,
-        isAdmin: false,
-        leftAt: null,
         lastMessageAt: last,
         messageCount: last ? 3 : 0,
         createdAt: now,

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CustomerGroup, GroupMember } from "../../server/src/modules/groups/group.entity.ts";
 import { CustomerTag, Tag } from "../../server/src/modules/tags/tag.entity.ts";
 import { given } from "../support/given.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
@@ -73,47 +72,17 @@ describe(`the sidebar customer page's lists (${testDialect()})`, () => {
 
   it("orders groups by name as Chinese readers sort them (pinyin), and tags by group, sort and id", async () => {
     const now = new Date();
+    const g = given(s.ds);
     for (const [chatId, name] of [
       ["wrB", "乙群"],
       ["wrA", "甲群"],
       ["wrGone", "已解散"],
     ] as const) {
-      const group = await s.ds.getRepository(CustomerGroup).save({
-        chatId,
-        name,
-        ownerStaffId: staffId,
-        ownerUserid: "li",
-        notice: null,
-        wecomStatus: 0,
-        status: chatId === "wrGone" ? "dismissed" : "active",
-        memberVersion: null,
-        memberCount: 1,
-        wecomCreatedAt: null,
-        dismissedAt: null,
-        syncedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await s.ds.getRepository(GroupMember).insert({
-        groupId: group.id,
-        memberId: ext,
-        memberType: 2,
-        customerId,
-        staffId: null,
-        unionid: null,
-        name: "张三",
-        groupNickname: null,
-        joinedAt: now,
-        joinScene: 1,
-        invitorUserid: null,
-        state: null,
-        isAdmin: false,
-        leftAt: null,
-        lastMessageAt: null,
-        messageCount: 0,
-        createdAt: now,
-        updatedAt: now,
-      });
+      const group = await g.group(
+        { id: staffId, userid: "li" },
+        { chatId, name, status: chatId === "wrGone" ? "dismissed" : "active" },
+      );
+      await g.groupMember(group.id, { memberId: ext, customerId, name: "张三" });
     }
     const tags = s.ds.getRepository(Tag);
     const tag = (groupId: number, name: string, sort: number) =>

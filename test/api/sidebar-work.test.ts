@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CustomerGroup, GroupMember } from "../../server/src/modules/groups/group.entity.ts";
 import { given } from "../support/given.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { testDialect } from "../support/test-db.ts";
@@ -33,41 +32,13 @@ describe(`the guide's work in the sidebar (${testDialect()})`, () => {
     await g.order({ customerId: ids["张三"]!, paidAt: daysAgo(400), amountCents: 5000 }); // outside the window
     await g.order({ customerId: ids["张三"]!, paidAt: daysAgo(5), amountCents: 3000, status: "refunded" });
     const now = new Date();
-    const group = await s.ds.getRepository(CustomerGroup).save({
-      chatId: "wrLI1",
-      name: "李娜的群",
-      ownerStaffId: liStaff.id,
-      ownerUserid: "li",
-      notice: null,
-      wecomStatus: 0,
-      status: "active",
-      memberVersion: null,
-      memberCount: 2,
-      wecomCreatedAt: null,
-      dismissedAt: null,
-      syncedAt: null,
-      createdAt: now,
-      updatedAt: now,
-    });
-    await s.ds.getRepository(GroupMember).insert({
-      groupId: group.id,
+    const group = await g.group(liStaff, { chatId: "wrLI1", name: "李娜的群", memberCount: 2 });
+    await g.groupMember(group.id, {
       memberId: ext["张三"]!,
-      memberType: 2,
       customerId: ids["张三"]!,
-      staffId: null,
-      unionid: null,
       name: "张三",
-      groupNickname: null,
-      joinedAt: now,
-      joinScene: 1,
-      invitorUserid: null,
-      state: null,
-      isAdmin: false,
-      leftAt: null,
       lastMessageAt: now,
       messageCount: 4,
-      createdAt: now,
-      updatedAt: now,
     });
     await g.user({ username: "ops.user", role: "hq_operator" });
     hq = s.client();

@@ -3,6 +3,7 @@ import { Store } from "../../server/src/modules/stores/store.entity.ts";
 import { Staff, StaffStore } from "../../server/src/modules/staff/staff.entity.ts";
 import { Customer, FollowRelation } from "../../server/src/modules/customers/customer.entity.ts";
 import { Order } from "../../server/src/modules/orders/order.entity.ts";
+import { CustomerGroup, GroupMember } from "../../server/src/modules/groups/group.entity.ts";
 import { AuthService } from "../../server/src/modules/auth/auth.service.ts";
 import type { Role } from "../../server/src/modules/auth/user.entity.ts";
 import { systemClock } from "../../server/src/platform/clock.ts";
@@ -76,6 +77,50 @@ export function given(ds: DataSource) {
         endedAt: null,
         lastContactedAt: null,
         syncedAt: null,
+        createdAt: now,
+        updatedAt: now,
+        ...p,
+      }),
+
+    /** A customer group owned by a staff member (active unless told otherwise). */
+    group: (owner: { id: number; userid: string }, p: Partial<CustomerGroup> = {}) =>
+      ds.getRepository(CustomerGroup).save({
+        chatId: `wr${seq()}`,
+        name: "客户群",
+        ownerStaffId: owner.id,
+        ownerUserid: owner.userid,
+        notice: null,
+        wecomStatus: 0,
+        status: "active" as const,
+        memberVersion: null,
+        memberCount: 1,
+        wecomCreatedAt: null,
+        dismissedAt: null,
+        syncedAt: null,
+        createdAt: now,
+        updatedAt: now,
+        ...p,
+      }),
+
+    /** A member of a group: a customer (memberType 2) still in it, unless told otherwise. */
+    groupMember: (groupId: number, p: Partial<GroupMember> = {}) =>
+      ds.getRepository(GroupMember).save({
+        groupId,
+        memberId: `wm${seq()}`,
+        memberType: 2,
+        customerId: null,
+        staffId: null,
+        unionid: null,
+        name: null,
+        groupNickname: null,
+        joinedAt: now,
+        joinScene: 1,
+        invitorUserid: null,
+        state: null,
+        isAdmin: false,
+        leftAt: null,
+        lastMessageAt: null,
+        messageCount: 0,
         createdAt: now,
         updatedAt: now,
         ...p,
