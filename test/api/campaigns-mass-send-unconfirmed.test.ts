@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { num } from "../../server/src/db/dialect.ts";
-import { UNCONFIRMED_SETTLE_MS } from "../../server/src/modules/campaigns/mass-send-reconcile.ts";
+import {
+  ABANDONED_CREATING_MS,
+  UNCONFIRMED_SETTLE_MS,
+} from "../../server/src/modules/campaigns/mass-send-reconcile.ts";
 import { smallCorpSeed } from "../support/wecom-corp.ts";
 import { startWecomTestServer, type WecomTestServer } from "../support/wecom-server.ts";
 import { testDialect } from "../support/test-db.ts";
@@ -108,5 +111,21 @@ describe(`a mass send whose creation timed out (${testDialect()})`, () => {
     expect(new Set(held.map((r) => r.msgid)).size).toBe(3); // no msgid held twice
     const mine = [...s.sim.state.massSends.values()].find((t) => t.sender === late.userid)!;
     expect(held.find((r) => r.userid === late.userid)!.msgid).toBe(mine.msgid);
+  });
+
+  it("settles a mass send left `creating` by a process that died after WeCom created it", async () => {
+    const { s, k, rows, sendersInWecom } = await launchWith(() => {});
+    const [first] = await rows();
+    // the process died between WeCom's answer and the UPDATE that records it
+    await s.ds.query("UPDATE campaign_mass_sends SET status = 'creating', msgid = NULL WHERE msgid = ?", [
+      first!.msgid,
+    ]);
+    await s.ds.query("UPDATE tasks SET wecom_msgid = NULL WHERE id = ?", [first!.task_id]);
+    expect(await k.reconciler!.run()).toEqual({ adopted: 0, requeued: 0, waiting: 0 }); // may still be in flight
+    k.clock.advance(ABANDONED_CREATING_MS);
+    expect(await k.reconciler!.run()).toEqual({ adopted: 1, requeued: 0, waiting: 0 });
+    expect((await rows())[0]).toMatchObject({ status: "created", msgid: first!.msgid });
+    await k.launch.createMassSends();
+    expect(sendersInWecom()).toHaveLength(3);
   });
 });

@@ -148,9 +148,8 @@ export class CampaignLaunch {
    * material rendered with the staff member's context (mass-send materials carry no customer
    * variables, checked when the campaign is saved and launched). Customers in fail_list become
    * failed targets. A row is claimed (pending → creating) before the call, so two instances never
-   * create the same mass send; a row left in `creating` by a crash is not retried automatically
-   * (WeCom may already hold it) and shows in the report. A call that timed out leaves the row
-   * `unconfirmed` for MassSendReconciler.
+   * create the same mass send. A call that timed out leaves the row `unconfirmed`, and a row left
+   * `creating` by a process that died is taken as such later: MassSendReconciler settles both.
    */
   async createMassSends(campaignId?: number): Promise<NonNullable<LaunchReport["massSends"]>> {
     const out: NonNullable<LaunchReport["massSends"]> = { created: 0, failed: [], failedRecipients: 0 };

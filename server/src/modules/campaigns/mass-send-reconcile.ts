@@ -13,6 +13,11 @@ import { massSendRecipients } from "./mass-send-recipients.ts";
 const SEARCH_WINDOW_S = 10 * 60;
 /** After this long without a match WeCom did not create it (its list is complete by then). */
 export const UNCONFIRMED_SETTLE_MS = 10 * 60_000;
+/**
+ * A row still `creating` this long after its claim belongs to a process that died during the call
+ * (a live one gives up within its timeout and retries): as uncertain as a timeout.
+ */
+export const ABANDONED_CREATING_MS = 10 * 60_000;
 
 export interface ReconcileReport {
   adopted: number;
@@ -21,7 +26,8 @@ export interface ReconcileReport {
 }
 
 /**
- * Settles the mass sends whose add_msg_template timed out (status `unconfirmed`): WeCom may have
+ * Settles the mass sends whose add_msg_template timed out (status `unconfirmed`), or whose process
+ * died during the call (left `creating` for ABANDONED_CREATING_MS): WeCom may have
  * created them before the answer was lost, so creating them again could send twice, and marking
  * them failed could lose them. WeCom's own list (get_groupmsg_list_v2, enterprise sends around the
  * call) is searched for one with the same content whose task belongs to the same sender
@@ -46,6 +52,15 @@ export class MassSendReconciler {
 
   async run(): Promise<ReconcileReport> {
     const report: ReconcileReport = { adopted: 0, requeued: 0, waiting: 0 };
+    // updated_at stays the claim's: WeCom's list is searched around the time of the call
+    await execute(
+      this.ds,
+      "UPDATE campaign_mass_sends SET status = 'unconfirmed', error = ? WHERE status = 'creating' AND updated_at < ?",
+      [
+        "the process creating it stopped during the call: WeCom may hold it",
+        sqlTime(new Date(this.clock.now().getTime() - ABANDONED_CREATING_MS)),
+      ],
+    );
     const rows: Record<string, unknown>[] = await this.ds.query(
       `SELECT m.id, m.task_id, m.staff_id, m.variant, m.chunk, m.updated_at, s.userid, k.materials, k.status AS campaign_status
          FROM campaign_mass_sends m JOIN staff s ON s.id = m.staff_id JOIN campaigns k ON k.id = m.campaign_id
