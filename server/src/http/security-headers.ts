@@ -54,8 +54,9 @@ export function securityHeaders(): Middleware {
       ctx.set("Referrer-Policy", "same-origin");
       ctx.set("X-Frame-Options", "SAMEORIGIN");
       ctx.set("Content-Security-Policy", contentPolicy(ctx));
-      // only over HTTPS (directly, or behind a TRUST_PROXY proxy that says so): browsers ignore it on http
-      if (ctx.secure) ctx.set("Strict-Transport-Security", HSTS);
+      // only over HTTPS (directly, or behind a TRUST_PROXY proxy that says so): browsers ignore it on
+      // http. A refused oversized upload may have lost its socket already, and ctx.secure reads it.
+      if (ctx.req.socket && ctx.secure) ctx.set("Strict-Transport-Security", HSTS);
       ctx.remove("X-Powered-By");
     }
   };
