@@ -24,7 +24,8 @@ import { dropFresh, freshDatabase, printResult, timed } from "./bench-kit.ts";
  * (an API key, batches of 5 valid orders whose numbers repeat, so re-sends are idempotent
  * updates), each for `--duration` seconds; then the server's memory (after a GC) before and
  * after a soak of both APIs side by side. Targets: sidebar p99 < 50 ms at 200 connections, memory
- * growth < 10 %, zero errors. The last line is the JSON object of domain.md: floor_ms (bare p99),
+ * growth < 10 %, zero errors. Each run also prints the CPU time per request of the server and, when
+ * the database runs on this machine, of the database. The last line is the JSON object of domain.md: floor_ms (bare p99),
  * run_ms (sidebar p99), ratio, peak_rss_mb (the server's).
  */
 
@@ -87,6 +88,7 @@ export async function main(argv: string[]): Promise<number> {
     let apiKey: string;
     let guideUserid: string;
     let followed: string[];
+    let dbPid: number | null = null;
     try {
       await migrate(ds);
       const [existing] = await ds.query("SELECT COUNT(*) AS n FROM customers");
@@ -120,6 +122,7 @@ export async function main(argv: string[]): Promise<number> {
           [guideUserid],
         )
       ).map((r: { external_userid: string }) => r.external_userid);
+      dbPid = await localDatabasePid(ds, target.host);
     } finally {
       await ds.destroy();
     }
@@ -170,8 +173,19 @@ export async function main(argv: string[]): Promise<number> {
     const bareReq: AutocannonRequest = { method: "GET", path: "/bench/bare" };
     // one `SELECT 1` through the same pool: the floor of any answer that needs the database
     const dbReq: AutocannonRequest = { method: "GET", path: "/bench/db" };
-    const run = (req: AutocannonRequest, duration: number, connections = opts.connections) =>
-      autocannon({ url: base, connections, duration, requests: [req] });
+    const serverPid = child.pid!;
+    // CPU time per request of the server and of the database (when it runs here): where the time goes
+    // (not in the soak, where two runs share the processes)
+    const run = async (req: AutocannonRequest, duration: number, connections = opts.connections, alone = true) => {
+      const before = alone ? [cpuMs(serverPid), dbPid ? cpuMs(dbPid) : null] : [null, null];
+      const r = await autocannon({ url: base, connections, duration, requests: [req] });
+      const after = [cpuMs(serverPid), dbPid ? cpuMs(dbPid) : null];
+      const perRequest = (i: number) =>
+        before[i] === null || after[i] === null || !r.requests.total
+          ? null
+          : Math.round(((after[i]! - before[i]!) * 1000) / r.requests.total);
+      return { ...r, cpu: { serverUs: perRequest(0), dbUs: perRequest(1) } };
+    };
 
     // ---- warm-up, then each API beside the floor
     process.stderr.write("warming up\n");
@@ -187,15 +201,22 @@ export async function main(argv: string[]): Promise<number> {
     const before = await memory(base);
     process.stderr.write(`soaking ${opts.soakSeconds} s\n`);
     const half = Math.max(1, Math.floor(opts.connections / 2));
-    const soak = await Promise.all([run(sidebarReq, opts.soakSeconds, half), run(ordersReq, opts.soakSeconds, half)]);
+    const soak = await Promise.all([
+      run(sidebarReq, opts.soakSeconds, half, false),
+      run(ordersReq, opts.soakSeconds, half, false),
+    ]);
     const after = await memory(base);
     const peakRssMb = peakRss(child.pid!);
 
     const errors = (r: AutocannonResult) => r.errors + r.timeouts + r.non2xx;
     const floor = Math.min(bare.latency.p99, bare2.latency.p99);
     const ratio = (r: AutocannonResult) => r.latency.p99 / Math.max(floor, 1);
-    const line = (r: AutocannonResult) =>
-      `${Math.round(r.requests.average)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  errors ${errors(r)}`;
+    const cpu = (r: Measured) =>
+      r.cpu.serverUs === null
+        ? ""
+        : `  cpu/req server ${r.cpu.serverUs} µs${r.cpu.dbUs === null ? "" : `, db ${r.cpu.dbUs} µs`}`;
+    const line = (r: Measured) =>
+      `${Math.round(r.requests.average)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  errors ${errors(r)}${cpu(r)}`;
     const mb = (b: number) => Math.round((b / 1048576) * 10) / 10;
     const growth = (a: number, b: number) => Math.round(((b - a) / a) * 1000) / 10;
     const rssGrowth = growth(before.rss, after.rss);
@@ -271,13 +292,15 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
 
-  function summary(r: AutocannonResult) {
+  function summary(r: Measured) {
     return {
       rps: Math.round(r.requests.average),
       p50_ms: r.latency.p50,
       p99_ms: r.latency.p99,
       requests: r.requests.total,
       errors: r.errors + r.timeouts + r.non2xx,
+      server_cpu_us_per_req: r.cpu.serverUs,
+      db_cpu_us_per_req: r.cpu.dbUs,
     };
   }
 }
@@ -309,6 +332,32 @@ async function startChild(databaseUrl: string, dataDir: string): Promise<{ child
     child.once("exit", (code) => reject(new Error(`the bench server exited (${code}) before listening: ${out}`)));
   });
   return { child, url };
+}
+
+interface Measured extends AutocannonResult {
+  cpu: { serverUs: number | null; dbUs: number | null };
+}
+
+/** User + system CPU time of a process so far, in ms (Linux /proc; null elsewhere). */
+function cpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in USER_HZ (100 per second)
+  } catch {
+    return null;
+  }
+}
+
+/** The database server's pid when it runs on this machine (its pid file is readable here). */
+async function localDatabasePid(ds: { query: (sql: string) => Promise<{ f: string }[]> }, host: string) {
+  if (!["127.0.0.1", "localhost", "::1"].includes(host)) return null;
+  try {
+    const [row] = await ds.query("SELECT @@pid_file AS f");
+    const pid = Number(readFileSync(row!.f, "utf8").trim());
+    return Number.isInteger(pid) && cpuMs(pid) !== null ? pid : null;
+  } catch {
+    return null;
+  }
 }
 
 async function memory(base: string): Promise<NodeJS.MemoryUsage> {
