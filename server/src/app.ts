@@ -388,7 +388,8 @@ export function createApp(config: Config, deps: AppDeps): SiyuApp {
   for (const job of groupSopJobs(groupSopRunner)) jobs.register(job);
 
   const api = new Router<AppState>({ prefix: "/api/v1" });
-  for (const routes of apiRoutes) api.use(routes.routes(), routes.allowedMethods());
+  // one allowedMethods for all (it knows every nested route): one per module would run on every request
+  for (const routes of apiRoutes) api.use(routes.routes());
 
   // behind a TLS-terminating proxy (TRUST_PROXY) ctx.secure follows X-Forwarded-Proto: Secure cookies
   const koa = new Koa<AppState>({ proxy: config.trustProxy });

@@ -28,6 +28,15 @@ describe(`health, errors and headers (${testDialect()})`, () => {
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
+  it("answers a known path called with another method 405 with the methods it allows", async () => {
+    const res = await server.client().request("PATCH", "/api/v1/sidebar/bootstrap");
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("HEAD, GET");
+    const orders = await server.client().request("GET", "/api/v1/orders");
+    expect(orders.status).toBe(405);
+    expect(orders.headers.get("allow")).toBe("POST");
+  });
+
   it("keeps a sane incoming request id and replaces a hostile one", async () => {
     const http = server.client();
     expect((await http.get("/healthz", { "x-request-id": "lb-12345678" })).headers.get("x-request-id")).toBe(
