@@ -27,7 +27,7 @@ const ADMIN_PAGE = policy({ ...PAGE_BASE, "script-src": "'self'", "connect-src":
  */
 const SIDEBAR_PAGE = policy({
   ...PAGE_BASE,
-  "script-src": "'self' https://open.work.weixin.qq.com https://res.wx.qq.com",
+  "script-src": "'self' https://open.work.weixin.qq.com",
   "frame-src": "https://login.work.weixin.qq.com https://open.work.weixin.qq.com",
   "connect-src": "'self'",
 });
