@@ -10,6 +10,7 @@ import { GroupHealth1732940000000 } from "./1732940000000-group-health.ts";
 import { CustomerListIndexes1732950000000 } from "./1732950000000-customer-list-indexes.ts";
 import { RateLimits1732960000000 } from "./1732960000000-rate-limits.ts";
 import { ImportHeartbeat1732970000000 } from "./1732970000000-import-heartbeat.ts";
+import { MassSendContentHash1732980000000 } from "./1732980000000-mass-send-content-hash.ts";
 
 /** Every migration, oldest first. Never edit one that has been merged: add a new one. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   CustomerListIndexes1732950000000,
   RateLimits1732960000000,
   ImportHeartbeat1732970000000,
+  MassSendContentHash1732980000000,
 ];

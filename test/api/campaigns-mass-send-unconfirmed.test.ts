@@ -128,4 +128,12 @@ describe(`a mass send whose creation timed out (${testDialect()})`, () => {
     await k.launch.createMassSends();
     expect(sendersInWecom()).toHaveLength(3);
   });
+
+  it("recognises it by what was sent, even when the material was edited since", async () => {
+    const { s, k, rows } = await launchWith((s) => s.sim.faults.slowAnswerNext(API, LATE_MS));
+    await s.ds.query("UPDATE materials SET content = ?", [JSON.stringify({ type: "text", text: "改过的文案" })]);
+    expect(await k.reconciler!.run()).toEqual({ adopted: 1, requeued: 0, waiting: 0 });
+    expect((await rows()).every((r) => r.status === "created")).toBe(true);
+    expect(s.sim.state.massSends.size).toBe(3);
+  });
 });

@@ -32,6 +32,8 @@ export class CampaignMassSend {
   @IntColumn({ default: 0 }) recipients: number;
   @StrColumn(20, { default: "pending" }) status: MassSendStatus;
   @StrColumn(128, { nullable: true }) msgid: string | null;
+  /** sha256 of the content asked of add_msg_template, recorded before the call (see MassSendReconciler) */
+  @StrColumn(64, { nullable: true }) contentHash: string | null;
   @IntColumn({ default: 0 }) failCount: number;
   @TextColumn() error: string | null;
   @TimeColumn({ nullable: true }) resultsReadAt: Date | null;

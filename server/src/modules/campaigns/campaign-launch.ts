@@ -27,7 +27,7 @@ import {
 } from "./campaign-sql.ts";
 import type { CampaignScope, LaunchReport, MaterialVariant } from "./campaigns.schemas.ts";
 import type { CampaignsService } from "./campaigns.service.ts";
-import { massSendContent, type MassSendContent } from "./mass-send-content.ts";
+import { massSendContent, massSendKey, type MassSendContent } from "./mass-send-content.ts";
 import { massSendRecipients } from "./mass-send-recipients.ts";
 import { TargetMoves } from "./target-moves.ts";
 
@@ -202,6 +202,11 @@ export class CampaignLaunch {
           ]);
           continue;
         }
+        // recorded before the call: if its answer is lost, the reconciler knows what to look for
+        await execute(this.ds, "UPDATE campaign_mass_sends SET content_hash = ? WHERE id = ?", [
+          massSendKey(content),
+          rowId,
+        ]);
         const result = await this.wecom.client.addMsgTemplate({
           chat_type: "single",
           external_userid: sendable.map((r) => r.externalUserid!),

@@ -1,4 +1,5 @@
-import type { AddMsgTemplateRequest, GroupmsgListItem } from "../../wecom/wecom-types.ts";
+import { createHash } from "node:crypto";
+import type { AddMsgTemplateRequest } from "../../wecom/wecom-types.ts";
 import type { MaterialContent } from "../materials/material.schemas.ts";
 
 /** WeCom's limit of recipients per add_msg_template (wecom.md §5.1). */
@@ -28,18 +29,18 @@ export function massSendContent(m: MaterialContent, publicUrl: string): MassSend
 }
 
 /**
- * Whether a mass send WeCom lists (get_groupmsg_list_v2) carries this content: the same text and
- * the same kinds of attachment. WeCom answers attachments with its own media ids, so their
- * payloads are not compared; a link's title and url are.
+ * A fingerprint of a mass send's content that WeCom's list (get_groupmsg_list_v2) gives back
+ * unchanged: the text, each attachment's kind, and a link's title and url. WeCom answers other
+ * attachments with its own media ids, so their payloads are left out. The same for what Siyu sent
+ * and for what WeCom lists.
  */
-export function listsSameContent(item: GroupmsgListItem, content: MassSendContent): boolean {
-  if ((item.text?.content ?? "") !== (content.text?.content ?? "")) return false;
-  const theirs = item.attachments ?? [];
-  const ours = content.attachments ?? [];
-  if (theirs.length !== ours.length) return false;
-  return ours.every((a, i) => {
-    const t = theirs[i] as { msgtype?: string; link?: { title?: string; url?: string } };
-    if (t.msgtype !== a.msgtype) return false;
-    return a.msgtype !== "link" || (t.link?.title === a.link.title && t.link?.url === a.link.url);
-  });
+export function massSendKey(content: { text?: { content: string }; attachments?: readonly object[] }): string {
+  const parts = [
+    content.text?.content ?? "",
+    ...(content.attachments ?? []).map((a) => {
+      const x = a as { msgtype?: string; link?: { title?: string; url?: string } };
+      return x.msgtype === "link" ? ["link", x.link?.title ?? "", x.link?.url ?? ""] : [x.msgtype ?? ""];
+    }),
+  ];
+  return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }

@@ -6,7 +6,7 @@ import type { WecomClient } from "../../wecom/wecom-client.ts";
 import { WecomError } from "../../wecom/wecom-error.ts";
 import type { MaterialsService } from "../materials/materials.service.ts";
 import type { MaterialVariant } from "./campaigns.schemas.ts";
-import { listsSameContent, massSendContent } from "./mass-send-content.ts";
+import { massSendContent, massSendKey } from "./mass-send-content.ts";
 import { massSendRecipients } from "./mass-send-recipients.ts";
 
 /** How far around the timed-out call WeCom's list is searched (its create_time is WeCom's clock). */
@@ -30,7 +30,8 @@ export interface ReconcileReport {
  * died during the call (left `creating` for ABANDONED_CREATING_MS): WeCom may have
  * created them before the answer was lost, so creating them again could send twice, and marking
  * them failed could lose them. WeCom's own list (get_groupmsg_list_v2, enterprise sends around the
- * call) is searched for one with the same content whose task belongs to the same sender
+ * call) is searched for one with the same content (its fingerprint was recorded before the call,
+ * so an edit of the material since does not matter) whose task belongs to the same sender
  * (get_groupmsg_task) and whose msgid Siyu does not hold yet:
  * - found: adopted as `created`; results are then read like any other;
  * - not found once UNCONFIRMED_SETTLE_MS has passed: back to `pending`, and the next pass of
@@ -62,7 +63,7 @@ export class MassSendReconciler {
       ],
     );
     const rows: Record<string, unknown>[] = await this.ds.query(
-      `SELECT m.id, m.task_id, m.staff_id, m.variant, m.chunk, m.updated_at, s.userid, k.materials, k.status AS campaign_status
+      `SELECT m.id, m.task_id, m.staff_id, m.variant, m.chunk, m.updated_at, m.content_hash, s.userid, k.materials, k.status AS campaign_status
          FROM campaign_mass_sends m JOIN staff s ON s.id = m.staff_id JOIN campaigns k ON k.id = m.campaign_id
         WHERE m.status = 'unconfirmed' ORDER BY m.id`,
     );
@@ -83,10 +84,8 @@ export class MassSendReconciler {
     const id = num(row.id);
     const now = this.clock.now();
     const attempt = readTime(row.updated_at)!;
-    const specs = (typeof row.materials === "string" ? JSON.parse(row.materials) : row.materials) as MaterialVariant[];
-    const materialId = specs.find((m) => m.variant === String(row.variant))?.materialId;
-    if (!materialId) return this.requeue(id, now, row);
-    const content = massSendContent(await this.materials.render(materialId, null, num(row.staff_id)), this.publicUrl);
+    const key = row.content_hash ? String(row.content_hash) : await this.renderedKey(row);
+    if (!key) return this.requeue(id, now, row);
 
     const attemptS = Math.floor(attempt.getTime() / 1000);
     const listed = await this.client.listGroupmsg({
@@ -95,7 +94,7 @@ export class MassSendReconciler {
       endTime: Math.min(Math.floor(now.getTime() / 1000), attemptS + SEARCH_WINDOW_S),
       filterType: 0,
     });
-    const candidates = listed.filter((item) => !item.creator && listsSameContent(item, content));
+    const candidates = listed.filter((item) => !item.creator && massSendKey(item) === key);
     const held = await this.heldMsgids(candidates.map((c) => c.msgid));
     for (const candidate of candidates.filter((c) => !held.has(c.msgid))) {
       const { task_list } = await this.client.getGroupmsgTask(candidate.msgid);
@@ -103,6 +102,16 @@ export class MassSendReconciler {
     }
     if (now.getTime() - attempt.getTime() < UNCONFIRMED_SETTLE_MS) return "waiting";
     return this.requeue(id, now, row);
+  }
+
+  /** A row claimed before content hashes were recorded: its material as it renders now. */
+  private async renderedKey(row: Record<string, unknown>): Promise<string | null> {
+    const specs = (typeof row.materials === "string" ? JSON.parse(row.materials) : row.materials) as MaterialVariant[];
+    const materialId = specs.find((m) => m.variant === String(row.variant))?.materialId;
+    if (!materialId) return null;
+    return massSendKey(
+      massSendContent(await this.materials.render(materialId, null, num(row.staff_id)), this.publicUrl),
+    );
   }
 
   private async adopt(row: Record<string, unknown>, msgid: string, now: Date): Promise<"adopted" | "waiting"> {
