@@ -47,12 +47,16 @@ describe(`a mass send whose creation timed out (${testDialect()})`, () => {
     const sendersInWecom = () => [...s.sim.state.massSends.values()].map((t) => t.sender!).sort();
     // the job's next run comes later; the kit's clock stood still while WeCom's ran on
     k.clock.advance(60_000);
-    return { s, k, report, rows, sendersInWecom };
+    const now = async () => (await k.campaigns.get(draft.id, k.hq)).launchReport!.massSends;
+    return { s, k, report, rows, sendersInWecom, now };
   };
 
   it("is adopted when WeCom created it, and its recipients are neither failed nor sent to twice", async () => {
-    const { s, k, report, rows, sendersInWecom } = await launchWith((s) => s.sim.faults.slowAnswerNext(API, LATE_MS));
+    const { s, k, report, rows, sendersInWecom, now } = await launchWith((s) =>
+      s.sim.faults.slowAnswerNext(API, LATE_MS),
+    );
     expect(report.massSends).toMatchObject({ created: 2, failed: [], unconfirmed: 1 });
+    expect(await now()).toMatchObject({ created: 2, failed: [], unconfirmed: 1 });
     const late = (await rows()).find((r) => r.status === "unconfirmed")!;
     expect(late.msgid).toBeNull();
     const pending = await s.ds.query("SELECT COUNT(*) AS n FROM targets WHERE task_id = ? AND status = 'pending'", [
@@ -65,6 +69,8 @@ describe(`a mass send whose creation timed out (${testDialect()})`, () => {
     expect(sendersInWecom()).toHaveLength(3);
 
     expect(await k.reconciler!.run()).toEqual({ adopted: 1, requeued: 0, waiting: 0 });
+    // the campaign's page reads the mass sends as they stand, not as the launch left them
+    expect(await now()).toMatchObject({ created: 3, failed: [], unconfirmed: 0 });
     const adopted = (await rows()).find((r) => r.userid === late.userid)!;
     const inWecom = [...s.sim.state.massSends.values()].find((t) => t.sender === late.userid)!;
     expect(adopted).toMatchObject({ status: "created", msgid: inWecom.msgid });

@@ -103,7 +103,32 @@ export class CampaignsService {
       targets[r.status as TargetStatus] = num(r.n);
       targets.total += num(r.n);
     }
-    return { ...campaignView(c), tasks, targets };
+    const view = campaignView(c);
+    if (view.launchReport?.massSends)
+      view.launchReport.massSends = await this.massSendsNow(id, view.launchReport.massSends);
+    return { ...view, tasks, targets };
+  }
+
+  /**
+   * The launch report's mass sends as they stand now: later passes of the mass-send job create the
+   * ones a launch left pending and settle the unconfirmed ones, and HQ should not read a stale count.
+   */
+  private async massSendsNow(
+    id: number,
+    reported: NonNullable<LaunchReport["massSends"]>,
+  ): Promise<NonNullable<LaunchReport["massSends"]>> {
+    const rows: { status: string; task_id: unknown; error: string | null }[] = await this.ds.query(
+      "SELECT status, task_id, error FROM campaign_mass_sends WHERE campaign_id = ? ORDER BY id",
+      [id],
+    );
+    return {
+      created: rows.filter((r) => r.status === "created").length,
+      failed: rows
+        .filter((r) => r.status === "failed")
+        .map((r) => ({ taskId: num(r.task_id), error: r.error ?? "failed" })),
+      failedRecipients: reported.failedRecipients,
+      unconfirmed: rows.filter((r) => r.status === "unconfirmed" || r.status === "creating").length,
+    };
   }
 
   /** Per staff member: their task and how far it got. */
