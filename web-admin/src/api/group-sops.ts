@@ -1,60 +1,17 @@
 import { http } from "./http";
 import type { Paged } from "./types";
 
-// Mirrors server/src/modules/group-sops/group-sops.schemas.ts.
-
-/** Which groups an SOP posts to: explicit groups, or every group of some owners or stores. */
-export type SopTargets =
-  | { kind: "groups"; groupIds: number[] }
-  | { kind: "owners"; staffIds: number[] }
-  | { kind: "stores"; storeIds: number[] };
+// Shapes are the server's own (type-only import: nothing of the server reaches the bundle).
+import type {
+  GroupOptionView as GroupOption,
+  GroupSopRunView as GroupSopRun,
+  GroupSopView,
+  SopInput as GroupSopInput,
+  SopRunStatus,
+  SopTargets,
+} from "../../../server/src/modules/group-sops/group-sops.schemas";
+export type { GroupOption, GroupSopInput, GroupSopRun, GroupSopView, SopRunStatus, SopTargets };
 export type SopTargetKind = SopTargets["kind"];
-
-export type SopRunStatus = "created" | "posting" | "done" | "missed" | "empty" | "failed";
-
-export interface GroupSopInput {
-  name: string;
-  materialId: number;
-  targets: SopTargets;
-  /** five cron fields in Asia/Shanghai, e.g. `0 10 * * *` */
-  schedule: string;
-  dueHours: number;
-  enabled: boolean;
-  botAutoPost: boolean;
-}
-
-export interface GroupSopView extends GroupSopInput {
-  id: number;
-  material: { id: number; title: string; type: string } | null;
-  nextRunAt: string | null;
-  lastRun: { occursAt: string; status: SopRunStatus } | null;
-  createdBy: number | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface GroupSopRun {
-  id: number;
-  occursAt: string;
-  status: SopRunStatus;
-  campaignId: number | null;
-  groups: number;
-  tasks: number;
-  skippedSlots: number;
-  botPosted: number;
-  botFailed: number;
-  error: string | null;
-  targets: { pending: number; sent: number; skipped: number; failed: number };
-  dueAt: string | null;
-}
-
-export interface GroupOption {
-  id: number;
-  chatId: string;
-  name: string;
-  memberCount: number;
-  owner: { id: number; name: string } | null;
-}
 
 const base = "/api/v1/group-sops";
 export const listGroupSops = (signal?: AbortSignal) =>

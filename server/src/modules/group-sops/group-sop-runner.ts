@@ -19,7 +19,8 @@ import { TargetMoves } from "../campaigns/target-moves.ts";
 import type { MaterialContent } from "../materials/material.schemas.ts";
 import type { MaterialsService } from "../materials/materials.service.ts";
 import type { NotificationService } from "../notifications/notification.service.ts";
-import { GroupSop, type SopRunStatus, type SopTargets } from "./group-sop.entity.ts";
+import { GroupSop } from "./group-sop.entity.ts";
+import type { SopRunStatus, SopTargets } from "./group-sops.schemas.ts";
 import type { GroupPoster } from "./group-poster.ts";
 import { latestOccurrence, nextOccurrence } from "./group-sop-schedule.ts";
 

@@ -1,19 +1,6 @@
 import { Entity, Index } from "typeorm";
 import { BoolColumn, IdColumn, IntColumn, JsonColumn, StrColumn, TextColumn, TimeColumn } from "../../db/columns.ts";
-
-/** Which groups an SOP posts to: explicit groups, or every group of some owners or stores. */
-export type SopTargets =
-  | { kind: "groups"; groupIds: number[] }
-  | { kind: "owners"; staffIds: number[] }
-  | { kind: "stores"; storeIds: number[] };
-
-/**
- * created: tasks committed, bot posts and notifications still to do; posting: a runner claimed
- * the bot posts; done: all of it finished. missed: the occurrence's due window had already
- * passed when it was found; empty: no active group matched; failed: see error (e.g. the
- * material was archived).
- */
-export type SopRunStatus = "created" | "posting" | "done" | "missed" | "empty" | "failed";
+import type { SopRunStatus, SopTargets } from "./group-sops.schemas.ts";
 
 /** A group SOP: a material posted to a set of groups on a schedule (cron, Asia/Shanghai). */
 @Entity({ name: "group_sops" })

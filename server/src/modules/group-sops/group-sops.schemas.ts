@@ -1,6 +1,19 @@
 import { z } from "zod";
-import type { SopRunStatus, SopTargets } from "./group-sop.entity.ts";
 import { sopScheduleProblem } from "./group-sop-schedule.ts";
+
+/** Which groups an SOP posts to: explicit groups, or every group of some owners or stores. */
+export type SopTargets =
+  | { kind: "groups"; groupIds: number[] }
+  | { kind: "owners"; staffIds: number[] }
+  | { kind: "stores"; storeIds: number[] };
+
+/**
+ * created: tasks committed, bot posts and notifications still to do; posting: a runner claimed
+ * the bot posts; done: all of it finished. missed: the occurrence's due window had already
+ * passed when it was found; empty: no active group matched; failed: see error (e.g. the
+ * material was archived).
+ */
+export type SopRunStatus = "created" | "posting" | "done" | "missed" | "empty" | "failed";
 
 const id = z.number().int().positive();
 const ids = (max: number) =>

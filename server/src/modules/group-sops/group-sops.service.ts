@@ -5,7 +5,8 @@ import type { Clock } from "../../platform/clock.ts";
 import type { UserView } from "../auth/auth.schemas.ts";
 import type { Paged } from "../customers/customers.schemas.ts";
 import { Material } from "../materials/material.entity.ts";
-import { GroupSop, GroupSopRun, type SopRunStatus, type SopTargets } from "./group-sop.entity.ts";
+import { GroupSop, GroupSopRun } from "./group-sop.entity.ts";
+import type { SopRunStatus, SopTargets } from "./group-sops.schemas.ts";
 import { nextOccurrence } from "./group-sop-schedule.ts";
 import type {
   GroupOptionsQuery,
