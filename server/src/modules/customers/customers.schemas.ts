@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { queryList } from "../../http/query-list.ts";
 
 const SEGMENTS = [
   "important_value",
@@ -12,18 +13,7 @@ const SEGMENTS = [
 ] as const;
 const STAGES = ["prospect", "new", "active", "silent", "churned"] as const;
 
-/** `a,b,c` in a query string → a validated list. */
-const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    (v) =>
-      typeof v === "string"
-        ? v
-            .split(",")
-            .map((x) => x.trim())
-            .filter(Boolean)
-        : v,
-    z.array(item).max(100, "at most 100 values"),
-  );
+const list = queryList;
 const ids = list(z.coerce.number().int().positive("must be positive ids"));
 const score = z.coerce.number().int().min(1, "scores are 1..5").max(5, "scores are 1..5");
 const nonNegative = z.coerce.number().int().min(0, "must be 0 or more");

@@ -1,17 +1,7 @@
 import { z } from "zod";
+import { queryList } from "../../http/query-list.ts";
 
-/** `a,b,c` in a query string → a validated list. */
-const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    (v) =>
-      typeof v === "string"
-        ? v
-            .split(",")
-            .map((x) => x.trim())
-            .filter(Boolean)
-        : v,
-    z.array(item).max(100, "at most 100 values"),
-  );
+const list = queryList;
 
 export const HEALTH_BANDS = ["good", "fair", "poor", "none"] as const;
 export const GROUP_SORTS = [
