@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { num } from "../../server/src/db/dialect.ts";
-import { CustomerTag, Tag, TagGroup } from "../../server/src/modules/tags/tag.entity.ts";
+import { CustomerTag } from "../../server/src/modules/tags/tag.entity.ts";
 import { followKey } from "../../server/src/wecom/simulator/index.ts";
 import { wecomSnapshot } from "../support/snapshot.ts";
 import { smallCorpSeed } from "../support/wecom-corp.ts";
+import { given } from "../support/given.ts";
 import { startWecomTestServer, type WecomTestServer } from "../support/wecom-server.ts";
 import { testDialect } from "../support/test-db.ts";
 import { syncedMassSendDraft } from "./campaigns-kit.ts";
@@ -50,23 +51,17 @@ describe(`WeCom under faults (${testDialect()})`, () => {
 
     // two mirrored system tags on every customer but the third
     const now = new Date();
-    const group = await s.ds
-      .getRepository(TagGroup)
-      .save({ code: "rfm", name: "RFM", source: "rfm", sort: 0, wecomGroupId: null, createdAt: now, updatedAt: now });
+    const g = given(s.ds);
+    const group = await g.tagGroup({ code: "rfm", name: "RFM", source: "rfm" });
     const tags = await Promise.all(
       ["rfm:important_value", "rfm:important_retain"].map((code, i) =>
-        s.ds.getRepository(Tag).save({
-          groupId: group.id,
+        g.tag(group.id, {
           code,
           name: ["重要价值客户", "重要挽留客户"][i]!,
-          source: "rfm" as const,
+          source: "rfm",
           isSystem: true,
           mirrorToWecom: true,
-          wecomTagId: null,
           sort: i,
-          deletedAt: null,
-          createdAt: now,
-          updatedAt: now,
         }),
       ),
     );

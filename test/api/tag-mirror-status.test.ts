@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../server/src/platform/clock.ts";
-import { CustomerTag, Tag, TagGroup } from "../../server/src/modules/tags/tag.entity.ts";
+import { CustomerTag } from "../../server/src/modules/tags/tag.entity.ts";
 import { given } from "../support/given.ts";
 import { startWecomTestServer, type WecomTestServer } from "../support/wecom-server.ts";
 import { testDialect } from "../support/test-db.ts";
@@ -15,23 +15,10 @@ describe(`tag mirror status over HTTP (${testDialect()})`, () => {
     s = await startWecomTestServer({ clock });
     await s.services().sync.run("test");
     const now = new Date();
-    const group = await s.ds
-      .getRepository(TagGroup)
-      .save({ code: "rfm", name: "RFM", source: "rfm", sort: 0, wecomGroupId: null, createdAt: now, updatedAt: now });
+    const g = given(s.ds);
+    const group = await g.tagGroup({ code: "rfm", name: "RFM", source: "rfm" });
     const mk = (code: string, name: string, mirror: boolean) =>
-      s.ds.getRepository(Tag).save({
-        groupId: group.id,
-        code,
-        name,
-        source: "rfm" as const,
-        isSystem: true,
-        mirrorToWecom: mirror,
-        wecomTagId: null,
-        sort: 0,
-        deletedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      });
+      g.tag(group.id, { code, name, source: "rfm", isSystem: true, mirrorToWecom: mirror });
     const value = await mk("rfm:important_value", "重要价值客户", true);
     const retain = await mk("rfm:important_retain", "重要挽留客户", true);
     const hidden = await mk("rfm:general_keep", "一般保持客户", false);

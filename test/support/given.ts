@@ -4,6 +4,7 @@ import { Staff, StaffStore } from "../../server/src/modules/staff/staff.entity.t
 import { Customer, FollowRelation } from "../../server/src/modules/customers/customer.entity.ts";
 import { Order } from "../../server/src/modules/orders/order.entity.ts";
 import { CustomerGroup, GroupMember } from "../../server/src/modules/groups/group.entity.ts";
+import { Tag, TagGroup } from "../../server/src/modules/tags/tag.entity.ts";
 import { AuthService } from "../../server/src/modules/auth/auth.service.ts";
 import type { Role } from "../../server/src/modules/auth/user.entity.ts";
 import { systemClock } from "../../server/src/platform/clock.ts";
@@ -77,6 +78,36 @@ export function given(ds: DataSource) {
         endedAt: null,
         lastContactedAt: null,
         syncedAt: null,
+        createdAt: now,
+        updatedAt: now,
+        ...p,
+      }),
+
+    /** A tag group (manual unless told otherwise). */
+    tagGroup: (p: Partial<TagGroup> = {}) =>
+      ds.getRepository(TagGroup).save({
+        code: `manual:g${seq()}`,
+        name: "标签组",
+        source: "manual" as const,
+        sort: 0,
+        wecomGroupId: null,
+        createdAt: now,
+        updatedAt: now,
+        ...p,
+      }),
+
+    /** A tag in a group (a manual one, not mirrored to WeCom, unless told otherwise). */
+    tag: (groupId: number, p: Partial<Tag> = {}) =>
+      ds.getRepository(Tag).save({
+        groupId,
+        code: `manual:t${seq()}`,
+        name: "标签",
+        source: "manual" as const,
+        isSystem: false,
+        mirrorToWecom: false,
+        wecomTagId: null,
+        sort: 0,
+        deletedAt: null,
         createdAt: now,
         updatedAt: now,
         ...p,
