@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import { systemClock, type Clock } from "../platform/clock.ts";
 import { CachedCredential } from "./token-cache.ts";
@@ -88,13 +87,11 @@ export class WecomClient {
   private readonly random: () => number;
   private readonly fetchImpl: typeof fetch;
   private source: CredentialSource | null = null;
-  /** token and tickets per credentials (keyed by corp id and a hash of the secret) */
-  private readonly caches = new Map<string, CredentialCache>();
-  private last: WecomCredentials;
+  /** token and tickets of the credentials last used; replaced when the credentials change */
+  private current: CredentialCache | null = null;
 
   constructor(private readonly opts: WecomClientOptions) {
     this.baseUrl = opts.baseUrl.endsWith("/") ? opts.baseUrl : `${opts.baseUrl}/`;
-    this.last = { corpId: opts.corpId, secret: opts.secret, agentId: opts.agentId };
     this.clock = opts.clock ?? systemClock;
     this.log = opts.logger?.child({ component: "wecom" });
     this.timeoutMs = opts.timeoutMs ?? 10_000;
@@ -105,10 +102,10 @@ export class WecomClient {
 
   /** The corp id of the credentials last used (the constructor's until a source says otherwise). */
   get corpId(): string {
-    return this.last.corpId;
+    return this.current?.creds.corpId ?? this.opts.corpId;
   }
   get agentId(): number | undefined {
-    return this.last.agentId;
+    return this.current ? this.current.creds.agentId : this.opts.agentId;
   }
 
   /** The corp id and agent id in effect now (the credential source's, else the constructor's). */
@@ -132,16 +129,11 @@ export class WecomClient {
       secret: typeof o.secret === "string" && o.secret ? o.secret : this.opts.secret,
       agentId: typeof o.agentId === "number" ? o.agentId : this.opts.agentId,
     };
-    this.last = creds;
-    const key = `${creds.corpId}:${createHash("sha256").update(creds.secret).digest("hex")}:${creds.agentId ?? ""}`;
-    let cache = this.caches.get(key);
-    if (!cache) {
+    const held = this.current?.creds;
+    if (!held || held.corpId !== creds.corpId || held.secret !== creds.secret || held.agentId !== creds.agentId)
       // credentials changed: the old tokens are of no further use (calls in flight keep theirs)
-      this.caches.clear();
-      cache = this.newCache(creds);
-      this.caches.set(key, cache);
-    }
-    return cache;
+      this.current = this.newCache(creds);
+    return this.current!;
   }
 
   private newCache(creds: WecomCredentials): CredentialCache {
