@@ -28,10 +28,16 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-/** Collects console errors and failed API responses, so a test can assert the page stayed clean. */
+/**
+ * Collects page errors, content-policy violations and failed API responses, so a test can assert
+ * the page stayed clean.
+ */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && m.text().includes("Content Security Policy")) errors.push(`csp: ${m.text()}`);
+  });
   page.on("response", (r) => {
     if (r.url().includes("/api/") && r.status() >= 500) errors.push(`${r.status()} ${r.url()}`);
   });

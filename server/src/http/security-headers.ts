@@ -23,10 +23,12 @@ const ADMIN_PAGE = policy({ ...PAGE_BASE, "script-src": "'self'", "connect-src":
 
 /**
  * The chat sidebar: @wecom/jssdk (bundled) may load WeCom's jwxwork script and open WeCom's
- * transparent login frame, so those hosts are allowed; nothing else is.
+ * transparent login frame, and Vant's icon font falls back to its CDN, so those hosts are
+ * allowed; nothing else is.
  */
 const SIDEBAR_PAGE = policy({
   ...PAGE_BASE,
+  "font-src": "'self' data: at.alicdn.com",
   "script-src": "'self' https://open.work.weixin.qq.com",
   "frame-src": "https://login.work.weixin.qq.com https://open.work.weixin.qq.com",
   "connect-src": "'self'",
